@@ -1,0 +1,206 @@
+// `ferry`: the command line that drives the same transfer engine as the app.
+
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { ObjectHeaders } from '../../shared/transfer.js';
+import { planUploads } from '../engine/batchPlan.js';
+import { TransferEngine, type BatchResult } from '../engine/engine.js';
+import { asFerryError } from '../engine/errors.js';
+import { parseS3Url } from '../engine/keyPath.js';
+import { parseSize, type TransferSettings } from '../engine/settings.js';
+import { resolveCliAccount, type AccountFlags } from './account.js';
+import { ProgressLine, formatBytes, formatRate } from './progressLine.js';
+
+interface CommonFlags extends AccountFlags {
+  partSize?: number;
+  parts?: number;
+  files?: number;
+  retries?: number;
+  quiet?: boolean;
+}
+
+function wholeNumber(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new InvalidArgumentError('expected a whole number of at least 1.');
+  return value;
+}
+
+function size(text: string): number {
+  try {
+    return parseSize(text);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
+function withCommonOptions(command: Command): Command {
+  return command
+    .option('--profile <name>', 'use this profile of ~/.aws/credentials and ~/.aws/config')
+    .option('--endpoint <url>', 'S3-compatible endpoint URL (default: AWS_ENDPOINT_URL, or AWS)')
+    .option('--region <region>', 'region (default: AWS_REGION, the profile\'s, or us-east-1)')
+    .option('--path-style', 'path-style addressing (http://host/bucket/key); automatic for IP and localhost endpoints')
+    .option('--part-size <size>', 'part and range size, e.g. 8MiB (grows when a file needs more than 10,000 parts)', size)
+    .option('--parts <n>', 'parts or ranges of one file in flight', wholeNumber)
+    .option('--files <n>', 'files in flight', wholeNumber)
+    .option('--retries <n>', 'attempts per request before giving up', wholeNumber)
+    .option('-q, --quiet', 'no progress line');
+}
+
+async function engineFor(flags: CommonFlags, onProgress?: ProgressLine): Promise<TransferEngine> {
+  const account = await resolveCliAccount(flags);
+  const settings: Partial<TransferSettings> = {
+    partSize: flags.partSize,
+    partsInFlight: flags.parts,
+    filesInFlight: flags.files,
+    maxAttempts: flags.retries,
+  };
+  return new TransferEngine({ endpoint: account.endpoint, credentials: account.credentials, settings, onEvent: onProgress ? (e) => onProgress.onEvent(e) : undefined });
+}
+
+/** Ctrl-C cancels cleanly (multipart uploads are aborted, partial files removed); a second one exits at once. */
+function interruptSignal(): AbortSignal {
+  const controller = new AbortController();
+  process.once('SIGINT', () => {
+    process.stderr.write('\nferry: cancelling…\n');
+    controller.abort();
+    process.once('SIGINT', () => process.exit(130));
+  });
+  return controller.signal;
+}
+
+function report(result: BatchResult, verb: string): void {
+  for (const skipped of result.skipped) process.stderr.write(`ferry: skipped ${skipped.path}: ${skipped.reason}\n`);
+  for (const failure of result.failures) process.stderr.write(`ferry: failed ${failure.item}: ${failure.error.message}\n`);
+  const files = `${result.done} file${result.done === 1 ? '' : 's'}`;
+  process.stdout.write(`${verb} ${files}, ${result.bytes} bytes (${formatBytes(result.bytes)}) in ${result.seconds.toFixed(2)} s, ${formatRate(result.bytes, result.seconds)}\n`);
+  if (result.failures.length > 0) {
+    throw new Error(`${result.failures.length} item${result.failures.length === 1 ? '' : 's'} failed (listed above); the others were transferred.`);
+  }
+}
+
+function headersFrom(options: Record<string, string | undefined>): ObjectHeaders | undefined {
+  const headers: ObjectHeaders = {
+    cacheControl: options.cacheControl,
+    contentType: options.contentType,
+    contentDisposition: options.contentDisposition,
+    contentEncoding: options.contentEncoding,
+    contentLanguage: options.contentLanguage,
+  };
+  return Object.values(headers).some((v) => v !== undefined) ? headers : undefined;
+}
+
+export function buildProgram(): Command {
+  const program = new Command('ferry')
+    .description('Fast, resumable S3 transfers: the engine of the Ferry app, on the command line.')
+    .showHelpAfterError()
+    .configureOutput({ outputError: (text, write) => write(text) });
+
+  withCommonOptions(
+    program
+      .command('upload')
+      .description('upload files and folders (folders go in whole, like cp -r)')
+      .argument('<paths...>', 'local files or folders, then the destination s3://bucket/prefix/'),
+  )
+    .option('--cache-control <value>', 'Cache-Control header for every object, e.g. "public, max-age=31536000"')
+    .option('--content-type <value>', 'Content-Type for every object (default: from the server)')
+    .option('--content-disposition <value>', 'Content-Disposition header')
+    .option('--content-encoding <value>', 'Content-Encoding header')
+    .option('--content-language <value>', 'Content-Language header')
+    .action(async (paths: string[], flags: CommonFlags & Record<string, string | undefined>) => {
+      const destination = paths.pop();
+      if (!destination || paths.length === 0) throw new Error('give one or more local paths, then s3://bucket/prefix/');
+      const target = parseS3Url(destination);
+      const signal = interruptSignal();
+      const plan = await planUploads(paths, target.bucket, target.key, headersFrom(flags), signal);
+      const totalBytes = plan.files.reduce((sum, f) => sum + f.size, 0);
+      const line = flags.quiet ? undefined : new ProgressLine(process.stderr, 'upload', totalBytes, plan.files.length);
+      const engine = await engineFor(flags, line);
+      try {
+        const result = await engine.runUploads(plan, signal);
+        line?.stop();
+        report(result, 'Uploaded');
+      } finally {
+        line?.stop();
+        engine.close();
+      }
+    });
+
+  withCommonOptions(
+    program
+      .command('download')
+      .description('download a key, or a prefix as a folder, into a local folder')
+      .argument('<source>', 's3://bucket/key or s3://bucket/prefix/')
+      .argument('<folder>', 'local folder to download into (created if missing)'),
+  ).action(async (source: string, folder: string, flags: CommonFlags) => {
+    const from = parseS3Url(source);
+    const signal = interruptSignal();
+    const engine = await engineFor(flags);
+    let line: ProgressLine | undefined;
+    try {
+      const plan = await engine.planDownloads(from.bucket, from.key, folder, signal);
+      const totalBytes = plan.files.reduce((sum, f) => sum + f.size, 0);
+      line = flags.quiet ? undefined : new ProgressLine(process.stderr, 'download', totalBytes, plan.files.length);
+      if (line) engine.on((e) => line?.onEvent(e));
+      const result = await engine.runDownloads(plan, signal);
+      line?.stop();
+      report(result, 'Downloaded');
+    } finally {
+      line?.stop();
+      engine.close();
+    }
+  });
+
+  withCommonOptions(
+    program
+      .command('ls')
+      .description('list buckets, or the folders and objects under a prefix')
+      .argument('[location]', 's3://bucket/prefix/ (none: list buckets)')
+      .option('-r, --recursive', 'every object below the prefix, not only one level'),
+  ).action(async (location: string | undefined, flags: CommonFlags & { recursive?: boolean }) => {
+    const engine = await engineFor(flags);
+    try {
+      if (!location) {
+        for (const bucket of await engine.store.listBuckets()) process.stdout.write(`${bucket.name}\n`);
+        return;
+      }
+      const { bucket, key: prefix } = parseS3Url(location);
+      let token: string | undefined;
+      do {
+        const page = await engine.store.listPage({ bucket, prefix, delimiter: flags.recursive ? undefined : '/', token });
+        for (const p of page.prefixes) process.stdout.write(`${''.padEnd(19)} ${'PRE'.padStart(12)} ${p}\n`);
+        for (const o of page.objects) {
+          const when = o.lastModified ? o.lastModified.toISOString().slice(0, 19).replace('T', ' ') : ''.padEnd(19);
+          process.stdout.write(`${when} ${String(o.size).padStart(12)} ${o.key}\n`);
+        }
+        token = page.nextToken;
+      } while (token);
+    } finally {
+      engine.close();
+    }
+  });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().exitOverride().parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (typeof code === 'string' && code.startsWith('commander.')) return (error as { exitCode?: number }).exitCode ?? 2;
+    const ferryError = asFerryError(error);
+    process.stderr.write(`ferry: ${ferryError.code === 'Unknown' ? '' : `${ferryError.code}: `}${oneLine(ferryError.message)}\n`);
+    return ferryError.code === 'Cancelled' ? 130 : 1;
+  }
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+// Run when executed directly (tsx electron/cli/main.ts …), not when imported by tests.
+if (process.argv[1] && /cli[\\/]main\.(ts|js)$/.test(process.argv[1])) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

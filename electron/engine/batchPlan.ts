@@ -1,0 +1,97 @@
+// Turns what the user picked (local files and folders, or a key or prefix) into one job per file.
+
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { ObjectHeaders } from '../../shared/transfer.js';
+import type { ErrorInfo } from '../../shared/errors.js';
+import type { DownloadJob } from './download.js';
+import { FerryError, asFerryError, fromFsError } from './errors.js';
+import { walkFolder } from './folderWalk.js';
+import { joinKey, keyForPath, lastName, safeLocalPath } from './keyPath.js';
+import type { S3Store } from './s3/store.js';
+import type { UploadJob } from './upload.js';
+
+export interface UploadPlan {
+  bucket: string;
+  files: (UploadJob & { size: number })[];
+  /** Keys ending in '/' for empty folders, created as zero-byte marker objects. */
+  folderMarkers: string[];
+  skipped: { path: string; reason: string }[];
+}
+
+/**
+ * Files go to `prefix` + their name; folders go in whole, as `cp -r` does: `photos/` uploaded to
+ * `s3://b/2024/` becomes `2024/photos/…`. A single file to a destination not ending in '/' is
+ * uploaded under exactly that key.
+ */
+export async function planUploads(sources: string[], bucket: string, destination: string, headers?: ObjectHeaders, signal?: AbortSignal): Promise<UploadPlan> {
+  const plan: UploadPlan = { bucket, files: [], folderMarkers: [], skipped: [] };
+  const asPrefix = destination === '' || destination.endsWith('/') || sources.length > 1;
+  for (const source of sources) {
+    const absolute = path.resolve(source);
+    const stats = await stat(absolute).catch((error: unknown) => {
+      throw fromFsError(error, source);
+    });
+    if (stats.isFile()) {
+      const key = asPrefix ? joinKey(destination, path.basename(absolute)) : destination;
+      plan.files.push({ source: absolute, bucket, key, headers, size: stats.size });
+    } else if (stats.isDirectory()) {
+      const base = joinKey(destination, path.basename(absolute));
+      const walked = await walkFolder(absolute, signal);
+      for (const file of walked.files) {
+        plan.files.push({ source: file.absolute, bucket, key: keyForPath(base, file.relative), headers, size: file.size });
+      }
+      for (const folder of walked.emptyFolders) plan.folderMarkers.push(`${folder ? keyForPath(base, folder) : base}/`);
+      plan.skipped.push(...walked.skipped);
+    } else {
+      plan.skipped.push({ path: absolute, reason: 'not a regular file or folder' });
+    }
+  }
+  return plan;
+}
+
+export interface DownloadPlan {
+  files: (DownloadJob & { size: number })[];
+  /** Local folders to create (from marker objects and the downloaded prefix itself). */
+  folders: string[];
+  /** Keys refused (they would write outside the folder) or otherwise not downloadable. */
+  refused: { key: string; error: ErrorInfo }[];
+}
+
+/**
+ * A key downloads to `folder/<its name>`; a prefix (ending in '/', or a name with objects below it)
+ * downloads as a folder named like its last segment, as `cp -r` does; the bucket's root as a
+ * folder named like the bucket.
+ */
+export async function planDownloads(store: S3Store, bucket: string, keyOrPrefix: string, folder: string, signal?: AbortSignal): Promise<DownloadPlan> {
+  const root = path.resolve(folder);
+  const plan: DownloadPlan = { files: [], folders: [], refused: [] };
+  if (keyOrPrefix !== '' && !keyOrPrefix.endsWith('/')) {
+    try {
+      const info = await store.headObject(bucket, keyOrPrefix, { signal });
+      plan.files.push({ bucket, key: keyOrPrefix, target: safeLocalPath(root, lastName(keyOrPrefix)), size: info.size });
+      return plan;
+    } catch (error) {
+      if (asFerryError(error).code !== 'NoSuchKey') throw error;
+      keyOrPrefix += '/';
+    }
+  }
+  const prefix = keyOrPrefix;
+  const base = safeLocalPath(root, prefix === '' ? bucket : lastName(prefix));
+  plan.folders.push(base);
+  let any = false;
+  for await (const entry of store.listAll(bucket, prefix, { signal })) {
+    any = true;
+    const relative = entry.key.slice(prefix.length);
+    if (relative === '') continue;
+    try {
+      const target = safeLocalPath(base, relative);
+      if (relative.endsWith('/')) plan.folders.push(target);
+      else plan.files.push({ bucket, key: entry.key, target, size: entry.size });
+    } catch (error) {
+      plan.refused.push({ key: entry.key, error: asFerryError(error).toInfo() });
+    }
+  }
+  if (!any) throw new FerryError('NoSuchKey', `Nothing at s3://${bucket}/${prefix}: no such key, and no objects below it.`);
+  return plan;
+}

@@ -1,0 +1,36 @@
+// Checksums Ferry sends and compares: Content-MD5 per part, optional CRC32, S3's multipart ETag.
+
+import { createHash } from 'node:crypto';
+import { crc32 } from 'node:zlib';
+
+export function md5(data: Uint8Array): Buffer {
+  return createHash('md5').update(data).digest();
+}
+
+/** The x-amz-checksum-crc32 value: the big-endian CRC32 in base64. */
+export function crc32Base64(data: Uint8Array): string {
+  const out = Buffer.alloc(4);
+  out.writeUInt32BE(crc32(data) >>> 0);
+  return out.toString('base64');
+}
+
+/** A multipart object's ETag as S3 computes it: MD5 of the parts' binary MD5s, then "-" and the count. */
+export function multipartEtag(partMd5s: Buffer[]): string {
+  return `${createHash('md5').update(Buffer.concat(partMd5s)).digest('hex')}-${partMd5s.length}`;
+}
+
+/** An ETag that is a plain MD5 of the content (single PUT without KMS or SSE-C). */
+export function isMd5Etag(etag: string): boolean {
+  return /^[0-9a-f]{32}$/i.test(etag);
+}
+
+/** The part count of a multipart ETag ("…-N"), or undefined. */
+export function multipartEtagParts(etag: string): number | undefined {
+  const match = /^[0-9a-f]{32}-(\d+)$/i.exec(etag);
+  return match ? Number(match[1]) : undefined;
+}
+
+/** With SSE-KMS or SSE-C, S3's ETag is not an MD5 of the content and cannot be compared. */
+export function etagIsContentHash(serverSideEncryption: string | undefined): boolean {
+  return !serverSideEncryption || serverSideEncryption === 'AES256';
+}

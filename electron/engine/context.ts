@@ -1,0 +1,37 @@
+// What every transfer of one engine shares: the store, the settings, the memory budget, the progress hub.
+
+import type { S3Store } from './s3/store.js';
+import type { PartBuffers } from './partBuffers.js';
+import type { ProgressHub, TransferMeter } from './progress.js';
+import type { TransferSettings } from './settings.js';
+import type { CallOptions } from './s3/store.js';
+import type { RetryNotice } from './retry.js';
+
+export interface EngineContext {
+  store: S3Store;
+  settings: TransferSettings;
+  buffers: PartBuffers;
+  hub: ProgressHub;
+  /** Send x-amz-checksum-crc32 besides Content-MD5. */
+  crc32: boolean;
+}
+
+/** Call options that keep a segment's state and bytes in its meter. */
+export function segmentCallOptions(ctx: EngineContext, meter: TransferMeter, index: number, signal: AbortSignal, countBytes: boolean): CallOptions {
+  return {
+    signal,
+    onAttempt: () => meter.segmentStatus(index, 'active'),
+    onRetry: (notice: RetryNotice) => {
+      meter.segmentStatus(index, 'retrying');
+      ctx.hub.emit({
+        type: 'retry',
+        transferId: meter.id,
+        segment: index,
+        attempt: notice.attempt,
+        delayMs: notice.delayMs,
+        error: notice.error.toInfo(),
+      });
+    },
+    onBytes: countBytes ? (bytes) => meter.addBytes(index, bytes) : undefined,
+  };
+}

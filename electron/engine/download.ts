@@ -1,0 +1,205 @@
+// One object to one file: ranged GETs in parallel, written at their offsets into a temporary file
+// beside the target, verified, then renamed into place.
+
+import { mkdir, open, rename, rm, utimes, writeFile, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import type { VerifyResult } from '../../shared/transfer.js';
+import { isMd5Etag, md5, multipartEtagParts, etagIsContentHash } from './checksum.js';
+import { segmentCallOptions, type EngineContext } from './context.js';
+import { FerryError, asFerryError, cancelledError, fromFsError } from './errors.js';
+import { SequentialVerifier } from './downloadVerifier.js';
+import { partPlan, rangePlan, partRange } from './partPlan.js';
+import type { TransferMeter } from './progress.js';
+import { withRetry } from './retry.js';
+import { DEFAULT_SETTINGS, retryPolicy } from './settings.js';
+import type { ObjectInfo } from './s3/store.js';
+
+export interface DownloadJob {
+  bucket: string;
+  key: string;
+  /** Absolute path of the file to create, already checked to lie inside the chosen folder. */
+  target: string;
+}
+
+const MiB = 1024 * 1024;
+// Part sizes of the usual uploaders, tried when the server cannot tell a multipart object's part size:
+// AWS CLI 8 MiB, rclone 5 MiB, s3cmd 15 MiB, and common round sizes.
+const COMMON_PART_SIZES = [8, 5, 16, 15, 10, 32, 64, 100, 128].map((n) => n * MiB);
+
+type EtagCheck =
+  | { kind: 'md5'; etag: string }
+  | { kind: 'multipart'; etag: string; partSize: number; authoritative: boolean }
+  | { kind: 'none'; reason: string };
+
+/** The temporary file a download writes before it is complete: hidden, beside the target. */
+export function temporaryPathFor(target: string): string {
+  return path.join(path.dirname(target), `.${path.basename(target)}.ferry-download`);
+}
+
+export class DownloadTransfer {
+  readonly job: DownloadJob;
+  readonly meter: TransferMeter;
+  private readonly ctx: EngineContext;
+  private readonly controller = new AbortController();
+
+  constructor(job: DownloadJob, meter: TransferMeter, ctx: EngineContext, signal?: AbortSignal) {
+    this.job = job;
+    this.meter = meter;
+    this.ctx = ctx;
+    if (signal) {
+      if (signal.aborted) this.controller.abort(signal.reason);
+      else signal.addEventListener('abort', () => this.controller.abort(signal.reason), { once: true });
+    }
+  }
+
+  cancel(): void {
+    this.controller.abort(cancelledError());
+  }
+
+  async run(): Promise<VerifyResult> {
+    const { meter, ctx, job } = this;
+    const signal = this.controller.signal;
+    meter.setStatus('active');
+    const temp = temporaryPathFor(job.target);
+    let file: FileHandle | undefined;
+    try {
+      const info = await ctx.store.headObject(job.bucket, job.key, { signal });
+      await mkdir(path.dirname(job.target), { recursive: true }).catch((error: unknown) => {
+        throw fromFsError(error, path.dirname(job.target));
+      });
+      const check = await this.etagCheck(info);
+      let verified: VerifyResult;
+      if (info.size === 0) {
+        meter.plan(0, []);
+        await writeFile(temp, '').catch((error: unknown) => {
+          throw fromFsError(error, temp);
+        });
+        verified = compare(check, md5(new Uint8Array()).toString('hex'), job);
+      } else {
+        file = await open(temp, 'w+').catch((error: unknown) => {
+          throw fromFsError(error, temp);
+        });
+        verified = await this.fetchRanges(file, temp, info, check);
+        await file.datasync();
+        await file.close();
+        file = undefined;
+      }
+      await rename(temp, job.target).catch((error: unknown) => {
+        throw fromFsError(error, job.target);
+      });
+      if (info.lastModified) await utimes(job.target, info.lastModified, info.lastModified).catch(() => undefined);
+      meter.setStatus('done');
+      ctx.hub.flush(meter);
+      ctx.hub.emit({ type: 'finished', transfer: meter.summary(), verified });
+      return verified;
+    } catch (thrown) {
+      const error = signal.aborted ? cancelledError(thrown) : asFerryError(thrown);
+      await file?.close().catch(() => undefined);
+      await rm(temp, { force: true }).catch(() => undefined);
+      meter.setStatus(error.code === 'Cancelled' ? 'cancelled' : 'failed', error.toInfo());
+      ctx.hub.flush(meter);
+      throw error;
+    }
+  }
+
+  private async fetchRanges(file: FileHandle, temp: string, info: ObjectInfo, check: EtagCheck): Promise<VerifyResult> {
+    const { meter, ctx, job } = this;
+    const plan = rangePlan(info.size, ctx.settings.partSize);
+    const ranges = Array.from({ length: plan.partCount }, (_, i) => partRange(plan, i));
+    meter.plan(info.size, ranges);
+    await file.truncate(info.size).catch((error: unknown) => {
+      throw fromFsError(error, temp);
+    });
+    const verifier = check.kind === 'none' ? undefined : new SequentialVerifier(file, temp, info.size, check.kind === 'multipart' ? check.partSize : undefined);
+
+    const stopRanges = new AbortController();
+    const rangeSignal = AbortSignal.any([this.controller.signal, stopRanges.signal]);
+    let next = 0;
+    const worker = async () => {
+      while (next < plan.partCount && !rangeSignal.aborted) {
+        const index = next++;
+        const range = ranges[index] as { offset: number; length: number };
+        try {
+          await this.fetchRange(file, temp, index, range, info.etag, rangeSignal);
+          meter.segmentStatus(index, 'done');
+          verifier?.rangeDone(range.offset, range.length);
+        } catch (error) {
+          meter.segmentStatus(index, rangeSignal.aborted ? 'cancelled' : 'failed');
+          stopRanges.abort(error);
+          throw error;
+        }
+      }
+    };
+    const results = await Promise.allSettled(Array.from({ length: Math.min(ctx.settings.partsInFlight, plan.partCount) }, worker));
+    if (this.controller.signal.aborted) throw cancelledError();
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) throw failure.reason;
+    if (!verifier || check.kind === 'none') return { method: 'size-only', reason: check.kind === 'none' ? check.reason : '' };
+    return compare(check, await verifier.result(), job);
+  }
+
+  /** One range, resumed from where the last attempt stopped when a connection drops mid-body. */
+  private async fetchRange(file: FileHandle, temp: string, index: number, range: { offset: number; length: number }, etag: string, signal: AbortSignal): Promise<void> {
+    const { meter, ctx, job } = this;
+    let done = 0;
+    const options = segmentCallOptions(ctx, meter, index, signal, false);
+    await withRetry(
+      async (attempt) => {
+        options.onAttempt?.(attempt);
+        const body = await ctx.store.getRange(
+          { bucket: job.bucket, key: job.key, start: range.offset + done, end: range.offset + range.length - 1, ifMatch: etag || undefined },
+          signal,
+        );
+        try {
+          for await (const chunk of body) {
+            if (done + chunk.byteLength > range.length) throw new FerryError('ServerError', 'The server sent more bytes than the range asked for.');
+            await file.write(chunk, 0, chunk.byteLength, range.offset + done).catch((error: unknown) => {
+              throw fromFsError(error, temp);
+            });
+            done += chunk.byteLength;
+            meter.addBytes(index, chunk.byteLength);
+          }
+        } catch (error) {
+          if (error instanceof FerryError) throw error;
+          throw new FerryError('NetworkError', `The connection dropped while downloading s3://${job.bucket}/${job.key}.`, { cause: error, retryable: true });
+        }
+        if (done < range.length) {
+          throw new FerryError('NetworkError', `The server ended a response early for s3://${job.bucket}/${job.key}.`, { retryable: true });
+        }
+      },
+      retryPolicy(ctx.settings),
+      { signal, onRetry: options.onRetry },
+    );
+  }
+
+  /** How the finished file can be compared with the object's ETag. */
+  private async etagCheck(info: ObjectInfo): Promise<EtagCheck> {
+    if (!etagIsContentHash(info.serverSideEncryption)) return { kind: 'none', reason: 'the object is encrypted with KMS or a customer key; its ETag is not an MD5' };
+    if (isMd5Etag(info.etag)) return { kind: 'md5', etag: info.etag.toLowerCase() };
+    const parts = multipartEtagParts(info.etag);
+    if (parts === undefined) return { kind: 'none', reason: `the ETag ${info.etag || '(none)'} is not an MD5` };
+    const fits = (partSize: number) => partSize > 0 && Math.ceil(info.size / partSize) === parts;
+    // AWS tells a part's size (HEAD with partNumber); many S3-compatible servers refuse the question.
+    try {
+      const first = await this.ctx.store.headObject(this.job.bucket, this.job.key, { partNumber: 1, signal: this.controller.signal });
+      if (fits(first.size)) return { kind: 'multipart', etag: info.etag.toLowerCase(), partSize: first.size, authoritative: true };
+    } catch (error) {
+      if (this.controller.signal.aborted) throw error;
+    }
+    const candidates = [partPlan(info.size, this.ctx.settings.partSize).partSize, partPlan(info.size, DEFAULT_SETTINGS.partSize).partSize, ...COMMON_PART_SIZES];
+    const guess = candidates.find(fits);
+    if (guess === undefined) return { kind: 'none', reason: `the part size of this ${parts}-part object is unknown` };
+    return { kind: 'multipart', etag: info.etag.toLowerCase(), partSize: guess, authoritative: false };
+  }
+}
+
+function compare(check: EtagCheck, actual: string, job: DownloadJob): VerifyResult {
+  if (check.kind === 'none') return { method: 'size-only', reason: check.reason };
+  if (actual === check.etag) {
+    return check.kind === 'md5' ? { method: 'md5', etag: actual } : { method: 'multipart-etag', etag: actual, partSize: check.partSize };
+  }
+  if (check.kind === 'multipart' && !check.authoritative) {
+    return { method: 'size-only', reason: `the part size of the object is unknown (a guess of ${check.partSize} bytes did not reproduce its ETag)` };
+  }
+  throw new FerryError('ChecksumMismatch', `s3://${job.bucket}/${job.key}: the downloaded bytes hash to ${actual}, but the object's ETag is ${check.etag}. The file was not kept.`);
+}

@@ -1,0 +1,83 @@
+// Hashes a download's file in order as its ranges complete, to compare with the object's ETag.
+
+import { createHash, type Hash } from 'node:crypto';
+import type { FileHandle } from 'node:fs/promises';
+import { fromFsError } from './errors.js';
+
+const READ_CHUNK_BYTES = 1024 * 1024;
+
+/**
+ * Ranges finish out of order; the contiguous prefix that is on disk is read back (from the page
+ * cache) and hashed while later ranges still download, so little hashing is left at the end.
+ * With `partSize` it computes S3's multipart ETag (MD5 of the parts' MD5s), else a plain MD5.
+ */
+export class SequentialVerifier {
+  private readonly file: FileHandle;
+  private readonly path: string;
+  private readonly size: number;
+  private readonly partSize: number | undefined;
+  private readonly finished = new Map<number, number>();
+  private contiguous = 0;
+  private hashed = 0;
+  private hash: Hash = createHash('md5');
+  private readonly partDigests: Buffer[] = [];
+  private running: Promise<void> | undefined;
+  private failure: unknown;
+  private readonly buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+
+  constructor(file: FileHandle, path: string, size: number, partSize?: number) {
+    this.file = file;
+    this.path = path;
+    this.size = size;
+    this.partSize = partSize;
+  }
+
+  /** Bytes [offset, offset + length) are written. */
+  rangeDone(offset: number, length: number): void {
+    this.finished.set(offset, offset + length);
+    let end = this.finished.get(this.contiguous);
+    while (end !== undefined) {
+      this.finished.delete(this.contiguous);
+      this.contiguous = end;
+      end = this.finished.get(this.contiguous);
+    }
+    this.running ??= this.drain()
+      .catch((error: unknown) => {
+        this.failure ??= error;
+      })
+      .finally(() => {
+        this.running = undefined;
+      });
+  }
+
+  /** The ETag the content has (after every range was reported done). */
+  async result(): Promise<string> {
+    while (this.running) await this.running;
+    if (this.failure) throw this.failure;
+    if (this.hashed < this.size) await this.drain();
+    if (this.partSize === undefined) return this.hash.digest('hex');
+    const all = Buffer.concat(this.partDigests);
+    return `${createHash('md5').update(all).digest('hex')}-${this.partDigests.length}`;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.hashed < this.contiguous) {
+      let end = Math.min(this.contiguous, this.hashed + READ_CHUNK_BYTES);
+      if (this.partSize !== undefined) {
+        const boundary = (Math.floor(this.hashed / this.partSize) + 1) * this.partSize;
+        end = Math.min(end, boundary);
+      }
+      const length = end - this.hashed;
+      const { bytesRead } = await this.file.read(this.buffer, 0, length, this.hashed).catch((error: unknown) => {
+        throw fromFsError(error, this.path);
+      });
+      if (bytesRead !== length) throw fromFsError(new Error(`short read at ${this.hashed}`), this.path);
+      this.hash.update(this.buffer.subarray(0, length));
+      this.hashed = end;
+      if (this.partSize !== undefined && (this.hashed % this.partSize === 0 || this.hashed === this.size)) {
+        this.partDigests.push(this.hash.digest());
+        this.hash = createHash('md5');
+      }
+    }
+  }
+}

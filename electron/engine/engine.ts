@@ -1,0 +1,170 @@
+// The transfer engine's front door: one object per account, running uploads and downloads.
+
+import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import type { S3Endpoint } from '../../shared/account.js';
+import type { ErrorInfo } from '../../shared/errors.js';
+import type { ObjectHeaders, TransferEvent, VerifyResult } from '../../shared/transfer.js';
+import { planDownloads, planUploads, type DownloadPlan, type UploadPlan } from './batchPlan.js';
+import type { EngineContext } from './context.js';
+import { DownloadTransfer, type DownloadJob } from './download.js';
+import { md5 } from './checksum.js';
+import { asFerryError, cancelledError, fromFsError } from './errors.js';
+import { Budget } from './budget.js';
+import { PartBuffers } from './partBuffers.js';
+import { ProgressHub, TransferMeter, type EventSink } from './progress.js';
+import { S3Store } from './s3/store.js';
+import type { S3Credentials } from './s3/client.js';
+import { resolveSettings, retryPolicy, type TransferSettings } from './settings.js';
+import { UploadTransfer, type UploadJob } from './upload.js';
+
+export interface EngineOptions {
+  endpoint: S3Endpoint;
+  credentials?: S3Credentials;
+  settings?: Partial<TransferSettings>;
+  onEvent?: EventSink;
+}
+
+export interface BatchResult {
+  files: number;
+  done: number;
+  bytes: number;
+  seconds: number;
+  failures: { item: string; error: ErrorInfo }[];
+  skipped: { path: string; reason: string }[];
+}
+
+// Listings and small calls beside the transfers' own sockets.
+const SPARE_SOCKETS = 8;
+
+export class TransferEngine {
+  readonly store: S3Store;
+  readonly settings: TransferSettings;
+  private readonly ctx: EngineContext;
+  private readonly files: Budget;
+  private readonly listeners = new Set<EventSink>();
+
+  constructor(options: EngineOptions) {
+    this.settings = resolveSettings(options.settings);
+    this.store = new S3Store({
+      endpoint: options.endpoint,
+      credentials: options.credentials,
+      retry: retryPolicy(this.settings),
+      maxSockets: Math.max(this.settings.partsInFlight, this.settings.filesInFlight) + SPARE_SOCKETS,
+      idleTimeoutMs: this.settings.idleTimeoutMs,
+    });
+    if (options.onEvent) this.listeners.add(options.onEvent);
+    const hub = new ProgressHub((event) => this.emit(event), this.settings.progressIntervalMs);
+    const crc32 = this.settings.crc32 === 'on' || (this.settings.crc32 === 'auto' && !options.endpoint.endpoint);
+    this.ctx = { store: this.store, settings: this.settings, buffers: new PartBuffers(this.settings.partsInFlight * this.settings.partSize), hub, crc32 };
+    this.files = new Budget(this.settings.filesInFlight);
+  }
+
+  on(listener: EventSink): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(event: TransferEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+
+  close(): void {
+    this.store.destroy();
+  }
+
+  private meter(kind: 'upload' | 'download', bucket: string, key: string, localPath: string): TransferMeter {
+    return new TransferMeter(this.ctx.hub, { id: randomUUID(), kind, bucket, key, localPath });
+  }
+
+  /** One file up, waiting for a free file slot. */
+  async upload(job: UploadJob, signal?: AbortSignal): Promise<VerifyResult> {
+    const transfer = new UploadTransfer(job, this.meter('upload', job.bucket, job.key, job.source), this.ctx, signal);
+    return this.inFileSlot(() => transfer.run(), signal);
+  }
+
+  /** One object down, waiting for a free file slot. */
+  async download(job: DownloadJob, signal?: AbortSignal): Promise<VerifyResult> {
+    const transfer = new DownloadTransfer(job, this.meter('download', job.bucket, job.key, job.target), this.ctx, signal);
+    return this.inFileSlot(() => transfer.run(), signal);
+  }
+
+  /** Runs `work` for each item with at most filesInFlight at once, without a promise per waiting item. */
+  private async eachInFlight<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {
+    let next = 0;
+    const worker = async () => {
+      while (next < items.length) await work(items[next++] as T);
+    };
+    await Promise.all(Array.from({ length: Math.min(this.settings.filesInFlight, items.length) }, worker));
+  }
+
+  private async inFileSlot<T>(work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const release = await this.files.acquire(1, signal);
+    try {
+      return await work();
+    } finally {
+      release();
+    }
+  }
+
+  planUploads(sources: string[], bucket: string, destination: string, headers?: ObjectHeaders, signal?: AbortSignal): Promise<UploadPlan> {
+    return planUploads(sources, bucket, destination, headers, signal);
+  }
+
+  planDownloads(bucket: string, keyOrPrefix: string, folder: string, signal?: AbortSignal): Promise<DownloadPlan> {
+    return planDownloads(this.store, bucket, keyOrPrefix, folder, signal);
+  }
+
+  /** Runs a plan: many files in flight; one file's failure does not stop the others. */
+  async runUploads(plan: UploadPlan, signal?: AbortSignal): Promise<BatchResult> {
+    const started = performance.now();
+    const result: BatchResult = { files: plan.files.length + plan.folderMarkers.length, done: 0, bytes: 0, seconds: 0, failures: [], skipped: plan.skipped };
+    const empty = new Uint8Array();
+    const emptyMd5 = md5(empty).toString('base64');
+    await this.eachInFlight(plan.folderMarkers, async (key) => {
+      try {
+        await this.store.putObject({ bucket: plan.bucket, key, body: empty, md5: emptyMd5 }, { signal });
+        result.done++;
+      } catch (error) {
+        result.failures.push({ item: key, error: asFerryError(error).toInfo() });
+      }
+    });
+    await this.eachInFlight(plan.files, async (job) => {
+      try {
+        await this.upload(job, signal);
+        result.done++;
+        result.bytes += job.size;
+      } catch (error) {
+        result.failures.push({ item: job.source, error: asFerryError(error).toInfo() });
+      }
+    });
+    if (signal?.aborted) throw cancelledError(signal.reason);
+    result.seconds = (performance.now() - started) / 1000;
+    this.ctx.buffers.trim();
+    return result;
+  }
+
+  async runDownloads(plan: DownloadPlan, signal?: AbortSignal): Promise<BatchResult> {
+    const started = performance.now();
+    const result: BatchResult = { files: plan.files.length, done: 0, bytes: 0, seconds: 0, failures: [], skipped: [] };
+    for (const refused of plan.refused) result.failures.push({ item: refused.key, error: refused.error });
+    for (const folder of plan.folders) {
+      await mkdir(folder, { recursive: true }).catch((error: unknown) => {
+        result.failures.push({ item: folder, error: fromFsError(error, folder).toInfo() });
+      });
+    }
+    await this.eachInFlight(plan.files, async (job) => {
+      try {
+        await this.download(job, signal);
+        result.done++;
+        result.bytes += job.size;
+      } catch (error) {
+        result.failures.push({ item: `s3://${job.bucket}/${job.key}`, error: asFerryError(error).toInfo() });
+      }
+    });
+    if (signal?.aborted) throw cancelledError(signal.reason);
+    result.seconds = (performance.now() - started) / 1000;
+    return result;
+  }
+}
+

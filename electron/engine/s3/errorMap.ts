@@ -1,0 +1,147 @@
+// The one place where SDK and network errors become Ferry errors; nothing else inspects SDK errors.
+
+import { FerryError } from '../errors.js';
+
+export interface ErrorContext {
+  bucket?: string;
+  key?: string;
+  /** What Ferry was doing, for the message ("uploading part 3"). */
+  action?: string;
+  endpoint?: string;
+}
+
+interface SdkErrorShape {
+  name?: string;
+  code?: string;
+  message?: string;
+  Code?: string;
+  $metadata?: { httpStatusCode?: number };
+  $fault?: string;
+  cause?: unknown;
+}
+
+const NETWORK_CODES = new Set([
+  'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'ENETUNREACH', 'EHOSTUNREACH',
+  'ENETDOWN', 'EHOSTDOWN', 'EAI_AGAIN', 'ERR_STREAM_PREMATURE_CLOSE', 'UND_ERR_SOCKET',
+]);
+const TLS_CODES = new Set([
+  'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_NOT_YET_VALID', 'EPROTO',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+]);
+
+function where(ctx: ErrorContext): string {
+  if (ctx.bucket && ctx.key !== undefined) return `s3://${ctx.bucket}/${ctx.key}`;
+  if (ctx.bucket) return `bucket ${ctx.bucket}`;
+  return ctx.endpoint ?? 'the server';
+}
+
+function doing(ctx: ErrorContext): string {
+  return ctx.action ? ` while ${ctx.action}` : '';
+}
+
+function nestedCode(error: SdkErrorShape): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
+    const code = (current as SdkErrorShape).code;
+    if (typeof code === 'string') return code;
+    current = (current as SdkErrorShape).cause;
+  }
+  return undefined;
+}
+
+/** Translates anything the SDK or the network throws into a FerryError with a sentence for the user. */
+export function translateS3Error(thrown: unknown, ctx: ErrorContext = {}): FerryError {
+  if (thrown instanceof FerryError) return thrown;
+  const error = (thrown ?? {}) as SdkErrorShape;
+  const name = error.name ?? error.Code ?? '';
+  const status = error.$metadata?.httpStatusCode;
+  const code = nestedCode(error);
+  const detail = error.message && error.message !== 'UnknownError' && error.message !== name ? ` (${error.message})` : '';
+  const at = where(ctx);
+  const opts = { cause: thrown };
+
+  if (name === 'AbortError') return new FerryError('Cancelled', 'The transfer was cancelled.', opts);
+
+  switch (name) {
+    case 'SignatureDoesNotMatch':
+      return new FerryError('InvalidSecret', 'The server rejected the request signature: the secret key is wrong, or the access key is not known to this server.', opts);
+    case 'InvalidAccessKeyId':
+      return new FerryError('InvalidAccessKey', 'The access key is not known to this server.', opts);
+    case 'AccessDenied':
+    case 'AllAccessDisabled':
+    case 'AccountProblem':
+      return new FerryError('AccessDenied', `Access denied to ${at}${doing(ctx)}: this account is not allowed to do that.`, opts);
+    case 'NoSuchBucket':
+      return new FerryError('NoSuchBucket', `The bucket ${ctx.bucket ?? ''} does not exist.`.replace('  ', ' '), opts);
+    case 'NoSuchKey':
+      return new FerryError('NoSuchKey', `${at} does not exist.`, opts);
+    case 'NoSuchUpload':
+      return new FerryError('NoSuchUpload', `The multipart upload for ${at} no longer exists on the server (it was completed or aborted).`, opts);
+    case 'InvalidBucketName':
+      return new FerryError('InvalidBucketName', `"${ctx.bucket ?? ''}" is not a valid bucket name.`, opts);
+    case 'KeyTooLongError':
+      return new FerryError('KeyTooLong', `The key is too long (S3 allows at most 1,024 bytes): ${ctx.key ?? ''}`, opts);
+    case 'BadDigest':
+    case 'InvalidDigest':
+    case 'XAmzContentChecksumMismatch':
+      // The bytes that arrived differ from the checksum sent: corrupted on the way; sending again may work.
+      return new FerryError('ChecksumMismatch', `The server received different bytes than were sent for ${at}${doing(ctx)} (checksum mismatch).`, { ...opts, retryable: true });
+    case 'PreconditionFailed':
+      return new FerryError('RemoteChanged', `${at} changed on the server during the transfer.`, opts);
+    case 'SlowDown':
+    case 'Throttling':
+    case 'ThrottlingException':
+    case 'RequestLimitExceeded':
+    case 'TooManyRequestsException':
+      return new FerryError('Throttled', `The server asked Ferry to slow down${doing(ctx)}.`, { ...opts, retryable: true });
+    case 'RequestTimeout':
+    case 'RequestTimeoutException':
+    case 'TimeoutError':
+      return new FerryError('Timeout', `The connection to the server timed out${doing(ctx)}.`, { ...opts, retryable: true });
+    case 'NotImplemented':
+      return new FerryError('NotImplemented', `The server does not support this${doing(ctx)}${detail}.`, opts);
+    case 'EntityTooSmall':
+      return new FerryError('InvalidInput', `A part of ${at} was smaller than the server allows${detail}.`, opts);
+    case 'InvalidPart':
+    case 'InvalidPartOrder':
+      return new FerryError('ServerError', `The server did not accept the parts of ${at}${detail}.`, opts);
+    default:
+      break;
+  }
+
+  if (code && TLS_CODES.has(code)) {
+    return new FerryError('TlsError', `The TLS certificate of ${ctx.endpoint ?? 'the server'} was not accepted (${code}).`, opts);
+  }
+  if (code === 'ENOTFOUND') {
+    return new FerryError('EndpointUnreachable', `The server ${ctx.endpoint ?? ''} could not be found (DNS lookup failed).`.replace('  ', ' '), opts);
+  }
+  if (code === 'ECONNREFUSED') {
+    return new FerryError('EndpointUnreachable', `The server ${ctx.endpoint ?? ''} refused the connection${doing(ctx)}.`.replace('  ', ' '), { ...opts, retryable: true });
+  }
+  if (code && NETWORK_CODES.has(code)) {
+    return new FerryError('NetworkError', `The connection to the server was lost${doing(ctx)} (${code}).`, { ...opts, retryable: true });
+  }
+
+  if (status === 404) {
+    return ctx.key !== undefined
+      ? new FerryError('NoSuchKey', `${at} does not exist.`, opts)
+      : new FerryError('NoSuchBucket', `The bucket ${ctx.bucket ?? ''} does not exist.`, opts);
+  }
+  if (status === 403) return new FerryError('AccessDenied', `Access denied to ${at}${doing(ctx)}.`, opts);
+  if (status === 412) return new FerryError('RemoteChanged', `${at} changed on the server during the transfer.`, opts);
+  if (status === 429 || status === 503) {
+    return new FerryError('Throttled', `The server is busy (HTTP ${status})${doing(ctx)}.`, { ...opts, retryable: true });
+  }
+  if (status !== undefined && status >= 500) {
+    return new FerryError('ServerError', `The server failed (HTTP ${status} ${name})${doing(ctx)}${detail}.`, { ...opts, retryable: true });
+  }
+  if (status !== undefined && status >= 400) {
+    return new FerryError('Unknown', `The server refused the request (HTTP ${status} ${name})${doing(ctx)}${detail}.`, opts);
+  }
+  // No HTTP status: the request never completed (socket hang up, stream error): worth another try.
+  if (!status && (error.$fault === undefined || code)) {
+    return new FerryError('NetworkError', `The connection to the server failed${doing(ctx)}: ${error.message ?? String(thrown)}`, { ...opts, retryable: true });
+  }
+  return new FerryError('Unknown', `${error.message ?? String(thrown)}${doing(ctx)}`, opts);
+}

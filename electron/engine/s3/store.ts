@@ -1,0 +1,447 @@
+// The S3 adapter: the few calls transfers and the browser make, each translated to Ferry's errors.
+
+import { Readable } from 'node:stream';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  DeleteBucketCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListBucketsCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  ListPartsCommand,
+  PutObjectCommand,
+  UploadPartCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import type { ObjectHeaders } from '../../../shared/transfer.js';
+import type { S3Endpoint } from '../../../shared/account.js';
+import { withRetry, type RetryNotice, type RetryPolicy } from '../retry.js';
+import { createS3Client, type S3Credentials } from './client.js';
+import { translateS3Error, type ErrorContext } from './errorMap.js';
+
+export interface ObjectInfo {
+  key: string;
+  size: number;
+  etag: string;
+  lastModified?: Date;
+  contentType?: string;
+  headers: ObjectHeaders;
+  serverSideEncryption?: string;
+}
+
+export interface ListEntry {
+  key: string;
+  size: number;
+  etag?: string;
+  lastModified?: Date;
+  storageClass?: string;
+}
+
+export interface ListPage {
+  objects: ListEntry[];
+  prefixes: string[];
+  nextToken?: string;
+}
+
+export interface CompletedPart {
+  partNumber: number;
+  etag: string;
+  crc32?: string;
+}
+
+export interface MultipartUploadInfo {
+  key: string;
+  uploadId: string;
+  initiated?: Date;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  onRetry?: (notice: RetryNotice) => void;
+  /** Bytes of the request body handed to the network (negative: an attempt failed and its bytes are taken back). */
+  onBytes?: (bytes: number) => void;
+  /** Called before each attempt (1, 2, …). */
+  onAttempt?: (attempt: number) => void;
+}
+
+export interface StoreOptions {
+  endpoint: S3Endpoint;
+  credentials?: S3Credentials;
+  retry: RetryPolicy;
+  maxSockets: number;
+  idleTimeoutMs: number;
+}
+
+// Upload bodies go out in slices this big, so progress moves within a part, not only at its end.
+const BODY_SLICE_BYTES = 256 * 1024;
+
+/**
+ * A part's bytes as a stream of slices that reports each slice as it is handed to the socket.
+ * A stream body also spares the SDK from hashing the payload with SHA-256 for the signature:
+ * integrity is already covered by Content-MD5.
+ */
+function sliceStream(data: Uint8Array, onBytes: (bytes: number) => void): Readable {
+  let offset = 0;
+  return new Readable({
+    read() {
+      if (offset >= data.byteLength) {
+        this.push(null);
+        return;
+      }
+      const end = Math.min(offset + BODY_SLICE_BYTES, data.byteLength);
+      const slice = data.subarray(offset, end);
+      offset = end;
+      onBytes(slice.byteLength);
+      this.push(slice);
+    },
+  });
+}
+
+/** Runs one attempt with a fresh counted body; takes the attempt's bytes back from progress if it fails. */
+async function withCountedBody<T>(data: Uint8Array, onBytes: ((bytes: number) => void) | undefined, send: (body: Readable | Uint8Array) => Promise<T>): Promise<T> {
+  if (!onBytes || data.byteLength === 0) return send(data);
+  let sent = 0;
+  try {
+    return await send(
+      sliceStream(data, (bytes) => {
+        sent += bytes;
+        onBytes(bytes);
+      }),
+    );
+  } catch (error) {
+    onBytes(-sent);
+    throw error;
+  }
+}
+
+/** S3 quotes ETags; Ferry compares them bare. */
+export function bareEtag(etag: string | undefined): string {
+  return (etag ?? '').replace(/^W\//, '').replace(/"/g, '');
+}
+
+function headerInput(headers: ObjectHeaders | undefined) {
+  if (!headers) return {};
+  return {
+    ContentType: headers.contentType,
+    CacheControl: headers.cacheControl,
+    ContentDisposition: headers.contentDisposition,
+    ContentEncoding: headers.contentEncoding,
+    ContentLanguage: headers.contentLanguage,
+    Expires: headers.expires ? new Date(headers.expires) : undefined,
+    Metadata: headers.metadata,
+  };
+}
+
+export class S3Store {
+  readonly client: S3Client;
+  readonly endpoint: S3Endpoint;
+  private readonly retry: RetryPolicy;
+
+  constructor(options: StoreOptions) {
+    this.endpoint = options.endpoint;
+    this.retry = options.retry;
+    this.client = createS3Client({
+      endpoint: options.endpoint,
+      credentials: options.credentials,
+      maxSockets: options.maxSockets,
+      idleTimeoutMs: options.idleTimeoutMs,
+    });
+  }
+
+  destroy(): void {
+    this.client.destroy();
+  }
+
+  /** One request with the retry policy, its errors translated. */
+  private async call<T>(ctx: ErrorContext, options: CallOptions, request: (signal?: AbortSignal) => Promise<T>): Promise<T> {
+    const fullCtx = { ...ctx, endpoint: this.endpoint.endpoint ?? `AWS S3 (${this.endpoint.region})` };
+    return withRetry(
+      async (attempt) => {
+        options.onAttempt?.(attempt);
+        try {
+          return await request(options.signal);
+        } catch (error) {
+          throw translateS3Error(error, fullCtx);
+        }
+      },
+      this.retry,
+      { signal: options.signal, onRetry: options.onRetry },
+    );
+  }
+
+  async listBuckets(options: CallOptions = {}): Promise<{ name: string; created?: Date }[]> {
+    const out = await this.call({ action: 'listing buckets' }, options, (abortSignal) =>
+      this.client.send(new ListBucketsCommand({}), { abortSignal }),
+    );
+    return (out.Buckets ?? []).map((b) => ({ name: b.Name ?? '', created: b.CreationDate }));
+  }
+
+  async createBucket(bucket: string, options: CallOptions = {}): Promise<void> {
+    await this.call({ bucket, action: 'creating the bucket' }, options, (abortSignal) =>
+      this.client.send(new CreateBucketCommand({ Bucket: bucket }), { abortSignal }),
+    );
+  }
+
+  async deleteBucket(bucket: string, options: CallOptions = {}): Promise<void> {
+    await this.call({ bucket, action: 'deleting the bucket' }, options, (abortSignal) =>
+      this.client.send(new DeleteBucketCommand({ Bucket: bucket }), { abortSignal }),
+    );
+  }
+
+  async headBucket(bucket: string, options: CallOptions = {}): Promise<void> {
+    await this.call({ bucket, action: 'opening the bucket' }, options, (abortSignal) =>
+      this.client.send(new HeadBucketCommand({ Bucket: bucket }), { abortSignal }),
+    );
+  }
+
+  /** The object's size, ETag and headers; `partNumber` asks for the size of that part (AWS only). */
+  async headObject(bucket: string, key: string, options: CallOptions & { partNumber?: number } = {}): Promise<ObjectInfo> {
+    const out = await this.call({ bucket, key, action: 'reading object details' }, options, (abortSignal) =>
+      this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key, PartNumber: options.partNumber }), { abortSignal }),
+    );
+    return {
+      key,
+      size: out.ContentLength ?? 0,
+      etag: bareEtag(out.ETag),
+      lastModified: out.LastModified,
+      contentType: out.ContentType,
+      serverSideEncryption: out.ServerSideEncryption,
+      headers: {
+        contentType: out.ContentType,
+        cacheControl: out.CacheControl,
+        contentDisposition: out.ContentDisposition,
+        contentEncoding: out.ContentEncoding,
+        contentLanguage: out.ContentLanguage,
+        expires: out.ExpiresString ?? out.Expires?.toUTCString(),
+        metadata: out.Metadata,
+      },
+    };
+  }
+
+  async putObject(
+    input: { bucket: string; key: string; body: Uint8Array; md5: string; crc32?: string; headers?: ObjectHeaders },
+    options: CallOptions = {},
+  ): Promise<{ etag: string; serverSideEncryption?: string }> {
+    const out = await this.call({ bucket: input.bucket, key: input.key, action: 'uploading' }, options, (abortSignal) =>
+      withCountedBody(input.body, options.onBytes, (Body) => this.client.send(
+        new PutObjectCommand({
+          Bucket: input.bucket,
+          Key: input.key,
+          Body,
+          ContentLength: input.body.byteLength,
+          ContentMD5: input.md5,
+          ChecksumCRC32: input.crc32,
+          ...headerInput(input.headers),
+        }),
+        { abortSignal },
+      )),
+    );
+    return { etag: bareEtag(out.ETag), serverSideEncryption: out.ServerSideEncryption };
+  }
+
+  async createMultipartUpload(
+    input: { bucket: string; key: string; headers?: ObjectHeaders; crc32: boolean },
+    options: CallOptions = {},
+  ): Promise<string> {
+    const out = await this.call({ bucket: input.bucket, key: input.key, action: 'starting a multipart upload' }, options, (abortSignal) =>
+      this.client.send(
+        new CreateMultipartUploadCommand({
+          Bucket: input.bucket,
+          Key: input.key,
+          ChecksumAlgorithm: input.crc32 ? 'CRC32' : undefined,
+          ...headerInput(input.headers),
+        }),
+        { abortSignal },
+      ),
+    );
+    if (!out.UploadId) throw translateS3Error(new Error('The server returned no upload id.'), input);
+    return out.UploadId;
+  }
+
+  async uploadPart(
+    input: { bucket: string; key: string; uploadId: string; partNumber: number; body: Uint8Array; md5: string; crc32?: string },
+    options: CallOptions = {},
+  ): Promise<string> {
+    const out = await this.call(
+      { bucket: input.bucket, key: input.key, action: `uploading part ${input.partNumber}` },
+      options,
+      (abortSignal) =>
+        withCountedBody(input.body, options.onBytes, (Body) =>
+          this.client.send(
+            new UploadPartCommand({
+              Bucket: input.bucket,
+              Key: input.key,
+              UploadId: input.uploadId,
+              PartNumber: input.partNumber,
+              Body,
+              ContentLength: input.body.byteLength,
+              ContentMD5: input.md5,
+              ChecksumCRC32: input.crc32,
+            }),
+            { abortSignal },
+          ),
+        ),
+    );
+    return bareEtag(out.ETag);
+  }
+
+  async completeMultipartUpload(
+    input: { bucket: string; key: string; uploadId: string; parts: CompletedPart[] },
+    options: CallOptions = {},
+  ): Promise<{ etag: string; serverSideEncryption?: string }> {
+    const out = await this.call({ bucket: input.bucket, key: input.key, action: 'completing the upload' }, options, (abortSignal) =>
+      this.client.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: input.bucket,
+          Key: input.key,
+          UploadId: input.uploadId,
+          MultipartUpload: {
+            Parts: input.parts.map((p) => ({ PartNumber: p.partNumber, ETag: `"${p.etag}"`, ChecksumCRC32: p.crc32 })),
+          },
+        }),
+        { abortSignal },
+      ),
+    );
+    return { etag: bareEtag(out.ETag), serverSideEncryption: out.ServerSideEncryption };
+  }
+
+  async abortMultipartUpload(input: { bucket: string; key: string; uploadId: string }, options: CallOptions = {}): Promise<void> {
+    try {
+      await this.call({ bucket: input.bucket, key: input.key, action: 'aborting the upload' }, options, (abortSignal) =>
+        this.client.send(new AbortMultipartUploadCommand({ Bucket: input.bucket, Key: input.key, UploadId: input.uploadId }), { abortSignal }),
+      );
+    } catch (error) {
+      // Already gone is what we wanted.
+      if ((error as { code?: string }).code !== 'NoSuchUpload') throw error;
+    }
+  }
+
+  /** Every part the server holds for an upload, following pages (a listing returns at most 1,000). */
+  async listParts(input: { bucket: string; key: string; uploadId: string }, options: CallOptions = {}): Promise<CompletedPart[]> {
+    const parts: CompletedPart[] = [];
+    let marker: string | undefined;
+    for (;;) {
+      const out = await this.call({ bucket: input.bucket, key: input.key, action: 'listing uploaded parts' }, options, (abortSignal) =>
+        this.client.send(
+          new ListPartsCommand({ Bucket: input.bucket, Key: input.key, UploadId: input.uploadId, PartNumberMarker: marker }),
+          { abortSignal },
+        ),
+      );
+      for (const p of out.Parts ?? []) {
+        parts.push({ partNumber: p.PartNumber ?? 0, etag: bareEtag(p.ETag), crc32: p.ChecksumCRC32 });
+      }
+      if (!out.IsTruncated || !out.NextPartNumberMarker) return parts;
+      marker = out.NextPartNumberMarker;
+    }
+  }
+
+  async *listMultipartUploads(bucket: string, prefix = '', options: CallOptions = {}): AsyncGenerator<MultipartUploadInfo> {
+    let keyMarker: string | undefined;
+    let uploadIdMarker: string | undefined;
+    for (;;) {
+      const out = await this.call({ bucket, action: 'listing incomplete uploads' }, options, (abortSignal) =>
+        this.client.send(
+          new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: prefix || undefined, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }),
+          { abortSignal },
+        ),
+      );
+      for (const u of out.Uploads ?? []) {
+        yield { key: u.Key ?? '', uploadId: u.UploadId ?? '', initiated: u.Initiated };
+      }
+      if (!out.IsTruncated) return;
+      keyMarker = out.NextKeyMarker;
+      uploadIdMarker = out.NextUploadIdMarker;
+    }
+  }
+
+  async listPage(
+    input: { bucket: string; prefix?: string; delimiter?: string; token?: string; startAfter?: string; maxKeys?: number },
+    options: CallOptions = {},
+  ): Promise<ListPage> {
+    const out = await this.call({ bucket: input.bucket, action: 'listing' }, options, (abortSignal) =>
+      this.client.send(
+        new ListObjectsV2Command({
+          Bucket: input.bucket,
+          Prefix: input.prefix || undefined,
+          Delimiter: input.delimiter,
+          ContinuationToken: input.token,
+          StartAfter: input.startAfter,
+          MaxKeys: input.maxKeys,
+        }),
+        { abortSignal },
+      ),
+    );
+    return {
+      objects: (out.Contents ?? []).map((o) => ({
+        key: o.Key ?? '',
+        size: o.Size ?? 0,
+        etag: o.ETag ? bareEtag(o.ETag) : undefined,
+        lastModified: o.LastModified,
+        storageClass: o.StorageClass,
+      })),
+      prefixes: (out.CommonPrefixes ?? []).map((p) => p.Prefix ?? ''),
+      nextToken: out.IsTruncated ? out.NextContinuationToken : undefined,
+    };
+  }
+
+  /** Every object under a prefix, page by page. */
+  async *listAll(bucket: string, prefix: string, options: CallOptions = {}): AsyncGenerator<ListEntry> {
+    let token: string | undefined;
+    do {
+      const page = await this.listPage({ bucket, prefix, token }, options);
+      yield* page.objects;
+      token = page.nextToken;
+    } while (token);
+  }
+
+  /** Deletes up to 1,000 keys per request. */
+  async deleteObjects(bucket: string, keys: string[], options: CallOptions = {}): Promise<void> {
+    for (let i = 0; i < keys.length; i += 1000) {
+      const batch = keys.slice(i, i + 1000);
+      const out = await this.call({ bucket, action: 'deleting' }, options, (abortSignal) =>
+        this.client.send(
+          new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }),
+          { abortSignal },
+        ),
+      );
+      const failed = out.Errors?.[0];
+      if (failed) throw translateS3Error({ name: failed.Code, message: failed.Message }, { bucket, key: failed.Key, action: 'deleting' });
+    }
+  }
+
+  /**
+   * Opens a byte range of an object as a stream. `ifMatch` makes the server refuse (412) when the
+   * object changed since the transfer began. Not retried here: the caller resumes mid-range.
+   */
+  async getRange(
+    input: { bucket: string; key: string; start: number; end: number; ifMatch?: string },
+    signal?: AbortSignal,
+  ): Promise<AsyncIterable<Uint8Array>> {
+    try {
+      const out = await this.client.send(
+        new GetObjectCommand({
+          Bucket: input.bucket,
+          Key: input.key,
+          Range: `bytes=${input.start}-${input.end}`,
+          IfMatch: input.ifMatch ? `"${input.ifMatch}"` : undefined,
+        }),
+        { abortSignal: signal },
+      );
+      if (!out.Body) throw new Error('The server sent no body.');
+      return out.Body as AsyncIterable<Uint8Array>;
+    } catch (error) {
+      throw translateS3Error(error, {
+        bucket: input.bucket,
+        key: input.key,
+        action: `downloading bytes ${input.start}-${input.end}`,
+        endpoint: this.endpoint.endpoint,
+      });
+    }
+  }
+}

@@ -1,0 +1,105 @@
+// Transfer settings in one typed place: defaults, limits, and the validation of user overrides.
+
+import { FerryError } from './errors.js';
+import type { RetryPolicy } from './retry.js';
+
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+
+/** Limits S3 itself sets (AWS docs "Amazon S3 multipart upload limits"). */
+export const S3_LIMITS = {
+  minPartSize: 5 * MiB,
+  maxPartSize: 5 * GiB,
+  maxParts: 10_000,
+  maxObjectSize: 5 * 1024 * GiB,
+  maxSinglePut: 5 * GiB,
+} as const;
+
+export interface TransferSettings {
+  /** Preferred part (upload) and range (download) size in bytes; grown when a file would need more than 10,000 parts. */
+  partSize: number;
+  /** Parts or ranges of one file in flight at once. */
+  partsInFlight: number;
+  /** Files in flight at once in a folder or queue. */
+  filesInFlight: number;
+  /** Files up to this size go up in a single PUT. */
+  multipartThreshold: number;
+  /** Attempts per request before the transfer fails (1 = no retry). */
+  maxAttempts: number;
+  /** First backoff delay; doubles each attempt, with full jitter, up to maxRetryDelayMs. */
+  baseRetryDelayMs: number;
+  maxRetryDelayMs: number;
+  /** A request that sends or receives nothing for this long is dropped and retried. */
+  idleTimeoutMs: number;
+  /** Minimum interval between progress events of one transfer. */
+  progressIntervalMs: number;
+  /** Add an x-amz-checksum-crc32 to every part besides Content-MD5 ('auto': only on AWS endpoints). */
+  crc32: 'auto' | 'on' | 'off';
+}
+
+// Defaults chosen to beat the usual tools' (rclone 4 × 5 MiB, AWS CLI 10 × 8 MB): more parts in flight
+// for high bandwidth-delay paths, many files in flight for small files. Buffers: 16 × 8 MiB = 128 MiB.
+export const DEFAULT_SETTINGS: TransferSettings = {
+  partSize: 8 * MiB,
+  partsInFlight: 16,
+  filesInFlight: 32,
+  multipartThreshold: 16 * MiB,
+  maxAttempts: 8,
+  baseRetryDelayMs: 200,
+  maxRetryDelayMs: 20_000,
+  idleTimeoutMs: 60_000,
+  progressIntervalMs: 250,
+  crc32: 'auto',
+};
+
+interface Bound {
+  min: number;
+  max: number;
+}
+
+const BOUNDS: Record<Exclude<keyof TransferSettings, 'crc32'>, Bound> = {
+  partSize: { min: S3_LIMITS.minPartSize, max: S3_LIMITS.maxPartSize },
+  partsInFlight: { min: 1, max: 256 },
+  filesInFlight: { min: 1, max: 1024 },
+  multipartThreshold: { min: 0, max: S3_LIMITS.maxSinglePut },
+  maxAttempts: { min: 1, max: 100 },
+  baseRetryDelayMs: { min: 0, max: 60_000 },
+  maxRetryDelayMs: { min: 0, max: 600_000 },
+  idleTimeoutMs: { min: 1_000, max: 3_600_000 },
+  progressIntervalMs: { min: 10, max: 10_000 },
+};
+
+/** Defaults overlaid with the user's choices; a value outside its documented limits is an error. */
+export function resolveSettings(overrides: Partial<TransferSettings> = {}): TransferSettings {
+  const merged: TransferSettings = { ...DEFAULT_SETTINGS };
+  for (const [name, value] of Object.entries(overrides) as [keyof TransferSettings, unknown][]) {
+    if (value === undefined) continue;
+    if (name === 'crc32') {
+      if (value !== 'auto' && value !== 'on' && value !== 'off') {
+        throw new FerryError('InvalidInput', `crc32 must be auto, on or off, not ${String(value)}.`);
+      }
+      merged.crc32 = value;
+      continue;
+    }
+    const bound = BOUNDS[name];
+    if (!bound) throw new FerryError('InvalidInput', `Unknown setting ${String(name)}.`);
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < bound.min || value > bound.max) {
+      throw new FerryError('InvalidInput', `${name} must be a whole number from ${bound.min} to ${bound.max}, not ${String(value)}.`);
+    }
+    merged[name] = value;
+  }
+  return merged;
+}
+
+/** Parses sizes such as "8MiB", "16M", "1g", "5242880". */
+export function parseSize(text: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b?)\s*$/i.exec(text);
+  if (!match) throw new FerryError('InvalidInput', `"${text}" is not a size (try 8MiB, 64M or 1GiB).`);
+  const unit = (match[2] ?? '').toLowerCase();
+  const power = { '': 0, k: 1, m: 2, g: 3, t: 4 }[unit] ?? 0;
+  return Math.round(Number(match[1]) * 1024 ** power);
+}
+
+export function retryPolicy(settings: TransferSettings): RetryPolicy {
+  return { maxAttempts: settings.maxAttempts, baseDelayMs: settings.baseRetryDelayMs, maxDelayMs: settings.maxRetryDelayMs };
+}

@@ -1,0 +1,197 @@
+// One file to one key: a single PUT for small files, otherwise a multipart upload with parts in flight.
+
+import { open, type FileHandle } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import type { ObjectHeaders, VerifyResult } from '../../shared/transfer.js';
+import { crc32Base64, etagIsContentHash, md5, multipartEtag } from './checksum.js';
+import { segmentCallOptions, type EngineContext } from './context.js';
+import { FerryError, asFerryError, cancelledError, fromFsError } from './errors.js';
+import { partPlan, partRange } from './partPlan.js';
+import type { TransferMeter } from './progress.js';
+import type { CompletedPart } from './s3/store.js';
+
+export interface UploadJob {
+  source: string;
+  bucket: string;
+  key: string;
+  headers?: ObjectHeaders;
+}
+
+// Aborting a multipart upload must not depend on the signal that cancelled it.
+const ABORT_TIMEOUT_MS = 30_000;
+
+export class UploadTransfer {
+  readonly job: UploadJob;
+  readonly meter: TransferMeter;
+  private readonly ctx: EngineContext;
+  private readonly controller = new AbortController();
+
+  constructor(job: UploadJob, meter: TransferMeter, ctx: EngineContext, signal?: AbortSignal) {
+    this.job = job;
+    this.meter = meter;
+    this.ctx = ctx;
+    if (signal) {
+      if (signal.aborted) this.controller.abort(signal.reason);
+      else signal.addEventListener('abort', () => this.controller.abort(signal.reason), { once: true });
+    }
+  }
+
+  cancel(): void {
+    this.controller.abort(cancelledError());
+  }
+
+  /** Uploads and verifies; resolves with how the result was checked, rejects with a FerryError. */
+  async run(): Promise<VerifyResult> {
+    const { meter, ctx } = this;
+    meter.setStatus('active');
+    let file: FileHandle | undefined;
+    try {
+      file = await open(this.job.source, 'r').catch((error: unknown) => {
+        throw fromFsError(error, this.job.source);
+      });
+      const stats = await file.stat();
+      if (!stats.isFile()) throw new FerryError('InvalidInput', `${this.job.source} is not a regular file.`);
+      const verified =
+        stats.size <= ctx.settings.multipartThreshold ? await this.single(file, stats) : await this.multipart(file, stats);
+      meter.setStatus('done');
+      ctx.hub.flush(meter);
+      ctx.hub.emit({ type: 'finished', transfer: meter.summary(), verified });
+      return verified;
+    } catch (thrown) {
+      const error = this.controller.signal.aborted ? cancelledError(thrown) : asFerryError(thrown);
+      meter.setStatus(error.code === 'Cancelled' ? 'cancelled' : 'failed', error.toInfo());
+      ctx.hub.flush(meter);
+      throw error;
+    } finally {
+      await file?.close();
+    }
+  }
+
+  private async single(file: FileHandle, stats: Stats): Promise<VerifyResult> {
+    const { meter, ctx, job } = this;
+    const signal = this.controller.signal;
+    meter.plan(stats.size, [{ offset: 0, length: stats.size }]);
+    const lease = await ctx.buffers.acquire(stats.size, signal);
+    try {
+      await readExactly(file, lease.buffer, 0, job.source);
+      await assertUnchanged(file, stats, job.source);
+      const digest = md5(lease.buffer);
+      const out = await ctx.store.putObject(
+        {
+          bucket: job.bucket,
+          key: job.key,
+          body: lease.buffer,
+          md5: digest.toString('base64'),
+          crc32: ctx.crc32 ? crc32Base64(lease.buffer) : undefined,
+          headers: job.headers,
+        },
+        segmentCallOptions(ctx, meter, 0, signal, true),
+      );
+      meter.segmentStatus(0, 'done');
+      const expected = digest.toString('hex');
+      if (!etagIsContentHash(out.serverSideEncryption) || !/^[0-9a-f]{32}$/i.test(out.etag)) {
+        return { method: 'none', reason: `the server's ETag (${out.etag || 'none'}) is not an MD5 of the content` };
+      }
+      if (out.etag.toLowerCase() !== expected) {
+        throw new FerryError('ChecksumMismatch', `s3://${job.bucket}/${job.key}: the server stored ETag ${out.etag}, but the bytes sent have MD5 ${expected}.`);
+      }
+      return { method: 'md5', etag: out.etag };
+    } finally {
+      lease.release();
+    }
+  }
+
+  private async multipart(file: FileHandle, stats: Stats): Promise<VerifyResult> {
+    const { meter, ctx, job } = this;
+    const plan = partPlan(stats.size, ctx.settings.partSize);
+    const ranges = Array.from({ length: plan.partCount }, (_, i) => partRange(plan, i));
+    meter.plan(stats.size, ranges);
+
+    const uploadId = await ctx.store.createMultipartUpload(
+      { bucket: job.bucket, key: job.key, headers: job.headers, crc32: ctx.crc32 },
+      { signal: this.controller.signal },
+    );
+    // The first failing part stops the others; the upload is aborted only once none is in flight,
+    // so no part can land on the server after the abort.
+    const stopParts = new AbortController();
+    const partSignal = AbortSignal.any([this.controller.signal, stopParts.signal]);
+    try {
+      const parts: CompletedPart[] = new Array(plan.partCount);
+      const digests: Buffer[] = new Array(plan.partCount);
+      let next = 0;
+      const worker = async () => {
+        while (next < plan.partCount && !partSignal.aborted) {
+          const index = next++;
+          const range = ranges[index] as { offset: number; length: number };
+          try {
+            const lease = await ctx.buffers.acquire(range.length, partSignal);
+            try {
+              await readExactly(file, lease.buffer, range.offset, job.source);
+              const digest = md5(lease.buffer);
+              const crc32 = ctx.crc32 ? crc32Base64(lease.buffer) : undefined;
+              const etag = await ctx.store.uploadPart(
+                { bucket: job.bucket, key: job.key, uploadId, partNumber: index + 1, body: lease.buffer, md5: digest.toString('base64'), crc32 },
+                segmentCallOptions(ctx, meter, index, partSignal, true),
+              );
+              digests[index] = digest;
+              parts[index] = { partNumber: index + 1, etag, crc32 };
+              meter.segmentStatus(index, 'done');
+            } finally {
+              lease.release();
+            }
+          } catch (error) {
+            meter.segmentStatus(index, partSignal.aborted ? 'cancelled' : 'failed');
+            stopParts.abort(error);
+            throw error;
+          }
+        }
+      };
+      const workers = Array.from({ length: Math.min(ctx.settings.partsInFlight, plan.partCount) }, worker);
+      const results = await Promise.allSettled(workers);
+      if (this.controller.signal.aborted) throw cancelledError();
+      const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failure) throw failure.reason;
+
+      await assertUnchanged(file, stats, job.source);
+      const out = await ctx.store.completeMultipartUpload(
+        { bucket: job.bucket, key: job.key, uploadId, parts },
+        { signal: this.controller.signal },
+      );
+      const expected = multipartEtag(digests);
+      if (!etagIsContentHash(out.serverSideEncryption) || !/^[0-9a-f]{32}-\d+$/i.test(out.etag)) {
+        return { method: 'none', reason: `the server's ETag (${out.etag || 'none'}) is not an MD5 of the parts` };
+      }
+      if (out.etag.toLowerCase() !== expected) {
+        throw new FerryError('ChecksumMismatch', `s3://${job.bucket}/${job.key}: the server's ETag ${out.etag} differs from ${expected}, computed from the parts sent.`);
+      }
+      return { method: 'multipart-etag', etag: out.etag, partSize: plan.partSize };
+    } catch (error) {
+      await ctx.store
+        .abortMultipartUpload({ bucket: job.bucket, key: job.key, uploadId }, { signal: AbortSignal.timeout(ABORT_TIMEOUT_MS) })
+        .catch(() => undefined);
+      throw error;
+    }
+  }
+}
+
+/** Fills `buffer` from `position`; a file that ends early changed since it was measured. */
+async function readExactly(file: FileHandle, buffer: Buffer, position: number, path: string): Promise<void> {
+  let filled = 0;
+  while (filled < buffer.byteLength) {
+    const { bytesRead } = await file.read(buffer, filled, buffer.byteLength - filled, position + filled).catch((error: unknown) => {
+      throw fromFsError(error, path);
+    });
+    if (bytesRead === 0) throw sourceChanged(path, 'it became shorter');
+    filled += bytesRead;
+  }
+}
+
+async function assertUnchanged(file: FileHandle, before: Stats, path: string): Promise<void> {
+  const now = await file.stat();
+  if (now.size !== before.size) throw sourceChanged(path, `its size went from ${before.size} to ${now.size} bytes`);
+  if (now.mtimeMs !== before.mtimeMs) throw sourceChanged(path, 'it was modified');
+}
+
+function sourceChanged(path: string, why: string): FerryError {
+  return new FerryError('SourceChanged', `${path} changed while it was being uploaded (${why}); nothing was kept. Upload it again once it is stable.`);
+}

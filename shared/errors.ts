@@ -1,0 +1,35 @@
+// Error codes and user-facing wording shared by the engine, the command line and the UI.
+
+export type ErrorCode =
+  | 'InvalidAccessKey'
+  | 'InvalidSecret'
+  | 'AccessDenied'
+  | 'NoSuchBucket'
+  | 'NoSuchKey'
+  | 'NoSuchUpload'
+  | 'InvalidBucketName'
+  | 'KeyTooLong'
+  | 'ChecksumMismatch'
+  | 'SourceChanged'
+  | 'RemoteChanged'
+  | 'DiskFull'
+  | 'PathOutsideTarget'
+  | 'LocalNotFound'
+  | 'LocalAccessDenied'
+  | 'TargetExists'
+  | 'EndpointUnreachable'
+  | 'TlsError'
+  | 'Throttled'
+  | 'ServerError'
+  | 'Timeout'
+  | 'NetworkError'
+  | 'Cancelled'
+  | 'NotImplemented'
+  | 'InvalidInput'
+  | 'Unknown';
+
+/** What crosses to a UI or a terminal: a code to branch on and a sentence to show. */
+export interface ErrorInfo {
+  code: ErrorCode;
+  message: string;
+}

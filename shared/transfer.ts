@@ -1,0 +1,59 @@
+// Plain data describing transfers and their progress: what the engine reports and any UI shows.
+
+import type { ErrorInfo } from './errors.js';
+
+export type TransferKind = 'upload' | 'download';
+
+/** A transfer's life; the allowed moves between these are written down in the engine (transferState.ts). */
+export type TransferStatus = 'queued' | 'active' | 'paused' | 'retrying' | 'done' | 'failed' | 'cancelled';
+
+/** A segment is one part of a multipart upload or one byte range of a download. */
+export type SegmentStatus = 'queued' | 'active' | 'retrying' | 'done' | 'failed' | 'cancelled';
+
+export interface SegmentProgress {
+  index: number;
+  offset: number;
+  length: number;
+  bytesDone: number;
+  status: SegmentStatus;
+  attempts: number;
+}
+
+/** Headers a user publishes with an object (set on upload, or changed in place later). */
+export interface ObjectHeaders {
+  contentType?: string;
+  cacheControl?: string;
+  contentDisposition?: string;
+  contentEncoding?: string;
+  contentLanguage?: string;
+  expires?: string;
+  metadata?: Record<string, string>;
+}
+
+export interface TransferSummary {
+  id: string;
+  kind: TransferKind;
+  bucket: string;
+  key: string;
+  localPath: string;
+  status: TransferStatus;
+  bytesTotal: number;
+  bytesDone: number;
+  /** Bytes per second over the last few seconds. */
+  rate: number;
+  segmentCount: number;
+  error?: ErrorInfo;
+}
+
+/** Events, batched: at most a few per second per transfer, segments only when they changed. */
+export type TransferEvent =
+  | { type: 'progress'; transfer: TransferSummary; segments: SegmentProgress[] }
+  | { type: 'retry'; transferId: string; segment: number; attempt: number; delayMs: number; error: ErrorInfo }
+  | { type: 'finished'; transfer: TransferSummary; verified: VerifyResult };
+
+/** How the finished bytes were checked against the server. */
+export type VerifyResult =
+  | { method: 'md5'; etag: string }
+  | { method: 'multipart-etag'; etag: string; partSize: number }
+  | { method: 'size-only'; reason: string }
+  | { method: 'none'; reason: string };

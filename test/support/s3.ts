@@ -1,0 +1,73 @@
+// The test bed's S3 side: the account under test, a fresh bucket per test file, and its cleanup.
+
+import { randomBytes } from 'node:crypto';
+import type { S3Endpoint } from '../../shared/account.js';
+import { TransferEngine, type EngineOptions } from '../../electron/engine/engine.js';
+import { S3Store } from '../../electron/engine/s3/store.js';
+import { resolveSettings, retryPolicy } from '../../electron/engine/settings.js';
+
+export interface TestAccount {
+  endpoint: S3Endpoint;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+}
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the integration tests through vitest (its global setup starts the S3 server) or set FERRY_TEST_* variables.`);
+  return value;
+}
+
+/** The account the tests use: FERRY_TEST_ENDPOINT etc. (set by the global setup for the local server). */
+export function testAccount(role: 'owner' | 'reader' = 'owner'): TestAccount {
+  const suffix = role === 'reader' ? '_READER' : '';
+  return {
+    endpoint: {
+      endpoint: process.env.FERRY_TEST_ENDPOINT || undefined,
+      region: process.env.FERRY_TEST_REGION ?? 'us-east-1',
+      forcePathStyle: (process.env.FERRY_TEST_PATH_STYLE ?? 'true') === 'true',
+    },
+    credentials: { accessKeyId: required(`FERRY_TEST_ACCESS_KEY${suffix}`), secretAccessKey: required(`FERRY_TEST_SECRET_KEY${suffix}`) },
+  };
+}
+
+export function testStore(account = testAccount()): S3Store {
+  const settings = resolveSettings({ maxAttempts: 3, baseRetryDelayMs: 50 });
+  return new S3Store({ endpoint: account.endpoint, credentials: account.credentials, retry: retryPolicy(settings), maxSockets: 32, idleTimeoutMs: 60_000 });
+}
+
+export function testEngine(options: Partial<EngineOptions> = {}, account = testAccount()): TransferEngine {
+  return new TransferEngine({
+    endpoint: account.endpoint,
+    credentials: account.credentials,
+    ...options,
+    settings: { baseRetryDelayMs: 20, maxRetryDelayMs: 500, maxAttempts: 4, progressIntervalMs: 50, ...options.settings },
+  });
+}
+
+/** A bucket of its own for one test file; the prefix FERRY_TEST_BUCKET_PREFIX lets a shared endpoint tell them apart. */
+export async function createTestBucket(store: S3Store, label: string): Promise<string> {
+  const prefix = process.env.FERRY_TEST_BUCKET_PREFIX ?? 'ferry-test';
+  const name = `${prefix}-${label}-${randomBytes(4).toString('hex')}`.toLowerCase().slice(0, 63);
+  await store.createBucket(name);
+  return name;
+}
+
+export async function incompleteUploads(store: S3Store, bucket: string): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const upload of store.listMultipartUploads(bucket)) keys.push(upload.key);
+  return keys;
+}
+
+/** Empties and deletes the bucket; fails if a multipart upload was left behind (nothing may leak). */
+export async function removeTestBucket(store: S3Store, bucket: string): Promise<void> {
+  const leftovers: string[] = [];
+  for await (const upload of store.listMultipartUploads(bucket)) {
+    leftovers.push(upload.key);
+    await store.abortMultipartUpload({ bucket, key: upload.key, uploadId: upload.uploadId });
+  }
+  const keys: string[] = [];
+  for await (const entry of store.listAll(bucket, '')) keys.push(entry.key);
+  await store.deleteObjects(bucket, keys);
+  await store.deleteBucket(bucket);
+  if (leftovers.length > 0) throw new Error(`incomplete multipart uploads were left in ${bucket}: ${leftovers.join(', ')}`);
+}

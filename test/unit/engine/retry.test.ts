@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { FerryError } from '../../../electron/engine/errors.js';
+import { backoffDelay, withRetry } from '../../../electron/engine/retry.js';
+
+const policy = { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 5 };
+
+describe('withRetry', () => {
+  it('retries retryable errors and succeeds', async () => {
+    let calls = 0;
+    const notices: number[] = [];
+    const result = await withRetry(
+      async () => {
+        calls++;
+        if (calls < 3) throw new FerryError('NetworkError', 'dropped', { retryable: true });
+        return 'ok';
+      },
+      policy,
+      { onRetry: (n) => notices.push(n.attempt) },
+    );
+    expect(result).toBe('ok');
+    expect(calls).toBe(3);
+    expect(notices).toEqual([1, 2]);
+  });
+
+  it('gives up after maxAttempts with the last error and says so', async () => {
+    let calls = 0;
+    await expect(
+      withRetry(async () => {
+        calls++;
+        throw new FerryError('ServerError', 'HTTP 500', { retryable: true });
+      }, policy),
+    ).rejects.toThrow(/HTTP 500 \(gave up after 4 attempts\)/);
+    expect(calls).toBe(4);
+  });
+
+  it('does not retry errors a retry cannot fix', async () => {
+    let calls = 0;
+    await expect(
+      withRetry(async () => {
+        calls++;
+        throw new FerryError('AccessDenied', 'denied');
+      }, policy),
+    ).rejects.toMatchObject({ code: 'AccessDenied' });
+    expect(calls).toBe(1);
+  });
+
+  it('stops waiting when cancelled', async () => {
+    const controller = new AbortController();
+    const slow = { maxAttempts: 5, baseDelayMs: 60_000, maxDelayMs: 60_000 };
+    const pending = withRetry(async () => {
+      throw new FerryError('Throttled', 'slow down', { retryable: true });
+    }, slow, { signal: controller.signal, onRetry: () => controller.abort() });
+    await expect(pending).rejects.toMatchObject({ code: 'Cancelled' });
+  });
+
+  it('uses full jitter capped by maxDelay', () => {
+    const p = { maxAttempts: 10, baseDelayMs: 100, maxDelayMs: 1000 };
+    expect(backoffDelay(p, 1, () => 1)).toBe(100);
+    expect(backoffDelay(p, 3, () => 1)).toBe(400);
+    expect(backoffDelay(p, 9, () => 1)).toBe(1000);
+    expect(backoffDelay(p, 9, () => 0)).toBe(0);
+  });
+});
