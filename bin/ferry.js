@@ -1,18 +1,19 @@
 #!/usr/bin/env node
-// Launches the ferry command line: the compiled build when present, else the TypeScript source through tsx.
+// Launches the ferry command line: from the TypeScript source through tsx in a checkout (so it is
+// never a stale build), from the compiled build (npm run build) where the source is absent.
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const built = path.join(root, 'dist', 'electron', 'cli', 'main.js');
+const source = path.join(root, 'electron', 'cli', 'main.ts');
 let entry;
-if (existsSync(built)) {
-  entry = built;
-} else {
+if (existsSync(source)) {
   const { register } = await import('tsx/esm/api');
   register();
-  entry = path.join(root, 'electron', 'cli', 'main.ts');
+  entry = source;
+} else {
+  entry = path.join(root, 'dist', 'electron', 'cli', 'main.js');
 }
 const { main } = await import(pathToFileURL(entry).href);
 process.exitCode = await main(process.argv.slice(2));

@@ -5,7 +5,7 @@
 #
 # Needs the Debian/Ubuntu packages (this script installs nothing; CI does it with apt):
 #   swift swift-proxy swift-account swift-container swift-object python3-swift memcached
-# and curl. Background and the behaviour seen from the AWS SDK: shared/s3-test-server.md.
+# and curl. Background: the team notes on Swift s3api (../shared/s3-test-server.md, not needed to run this).
 #
 # Everything lives in one data folder, ${FERRY_S3_DIR:-<repo>/.s3-server}:
 #   etc/ (configs, rings)  node/d1/ (the stored data)  run/ (pid files)  logs/

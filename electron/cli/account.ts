@@ -34,7 +34,7 @@ function needsPathStyle(endpoint: string): boolean {
 export async function resolveCliAccount(flags: AccountFlags, env: NodeJS.ProcessEnv = process.env): Promise<CliAccount> {
   const profileName = flags.profile ?? env.AWS_PROFILE;
   type Ini = Record<string, Record<string, string | undefined> | undefined>;
-  const configs = (await loadSharedConfigFiles().catch(() => ({ configFile: {}, credentialsFile: {} }))) as { configFile: Ini; credentialsFile: Ini };
+  const configs: { configFile: Ini; credentialsFile: Ini } = await loadSharedConfigFiles().catch(() => ({ configFile: {}, credentialsFile: {} }));
   const profileConfig = configs.configFile[profileName ?? 'default'] ?? {};
   if (flags.profile && !configs.configFile[flags.profile] && !configs.credentialsFile[flags.profile]) {
     throw new Error(`No profile named "${flags.profile}" in ~/.aws/config or ~/.aws/credentials.`);

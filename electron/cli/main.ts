@@ -1,6 +1,6 @@
 // `ferry`: the command line that drives the same transfer engine as the app.
 
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import type { ObjectHeaders } from '../../shared/transfer.js';
 import { planUploads } from '../engine/batchPlan.js';
 import { TransferEngine, type BatchResult } from '../engine/engine.js';
@@ -9,6 +9,10 @@ import { parseS3Url } from '../engine/keyPath.js';
 import { parseSize, type TransferSettings } from '../engine/settings.js';
 import { resolveCliAccount, type AccountFlags } from './account.js';
 import { ProgressLine, formatBytes, formatRate } from './progressLine.js';
+
+// The SDK warns on every run that its 2027 releases need Node 22; Ferry pins its SDK version
+// (package-lock.json), so the warning says nothing to a user of this command.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 interface CommonFlags extends AccountFlags {
   partSize?: number;
@@ -70,7 +74,8 @@ function interruptSignal(): AbortSignal {
 function report(result: BatchResult, verb: string): void {
   for (const skipped of result.skipped) process.stderr.write(`ferry: skipped ${skipped.path}: ${skipped.reason}\n`);
   for (const failure of result.failures) process.stderr.write(`ferry: failed ${failure.item}: ${failure.error.message}\n`);
-  const files = `${result.done} file${result.done === 1 ? '' : 's'}`;
+  const folders = result.folders > 0 && verb === 'Uploaded' ? ` and ${result.folders} empty folder${result.folders === 1 ? '' : 's'}` : '';
+  const files = `${result.done} file${result.done === 1 ? '' : 's'}${folders}`;
   process.stdout.write(`${verb} ${files}, ${result.bytes} bytes (${formatBytes(result.bytes)}) in ${result.seconds.toFixed(2)} s, ${formatRate(result.bytes, result.seconds)}\n`);
   if (result.failures.length > 0) {
     throw new Error(`${result.failures.length} item${result.failures.length === 1 ? '' : 's'} failed (listed above); the others were transferred.`);
@@ -200,7 +205,7 @@ function oneLine(text: string): string {
 
 // Run when executed directly (tsx electron/cli/main.ts …), not when imported by tests.
 if (process.argv[1] && /cli[\\/]main\.(ts|js)$/.test(process.argv[1])) {
-  main(process.argv.slice(2)).then((code) => {
+  void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
 }

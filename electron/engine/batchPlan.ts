@@ -69,7 +69,8 @@ export async function planDownloads(store: S3Store, bucket: string, keyOrPrefix:
   if (keyOrPrefix !== '' && !keyOrPrefix.endsWith('/')) {
     try {
       const info = await store.headObject(bucket, keyOrPrefix, { signal });
-      plan.files.push({ bucket, key: keyOrPrefix, target: safeLocalPath(root, lastName(keyOrPrefix)), size: info.size });
+      const listed = { size: info.size, etag: info.etag, lastModified: info.lastModified };
+      plan.files.push({ bucket, key: keyOrPrefix, target: safeLocalPath(root, lastName(keyOrPrefix)), size: info.size, listed });
       return plan;
     } catch (error) {
       if (asFerryError(error).code !== 'NoSuchKey') throw error;
@@ -87,7 +88,7 @@ export async function planDownloads(store: S3Store, bucket: string, keyOrPrefix:
     try {
       const target = safeLocalPath(base, relative);
       if (relative.endsWith('/')) plan.folders.push(target);
-      else plan.files.push({ bucket, key: entry.key, target, size: entry.size });
+      else plan.files.push({ bucket, key: entry.key, target, size: entry.size, listed: entry.etag === undefined ? undefined : { size: entry.size, etag: entry.etag, lastModified: entry.lastModified } });
     } catch (error) {
       plan.refused.push({ key: entry.key, error: asFerryError(error).toInfo() });
     }

@@ -5,6 +5,7 @@ import { mkdir, open, rename, rm, utimes, writeFile, type FileHandle } from 'nod
 import path from 'node:path';
 import type { VerifyResult } from '../../shared/transfer.js';
 import { isMd5Etag, md5, multipartEtagParts, etagIsContentHash } from './checksum.js';
+import { anySignal, followSignal } from './abort.js';
 import { segmentCallOptions, type EngineContext } from './context.js';
 import { FerryError, asFerryError, cancelledError, fromFsError } from './errors.js';
 import { SequentialVerifier } from './downloadVerifier.js';
@@ -19,9 +20,12 @@ export interface DownloadJob {
   key: string;
   /** Absolute path of the file to create, already checked to lie inside the chosen folder. */
   target: string;
+  /** Size and ETag from a listing, which spare a HEAD request per object. */
+  listed?: { size: number; etag: string; lastModified?: Date };
 }
 
 const MiB = 1024 * 1024;
+const WRITE_BATCH_BYTES = MiB;
 // Part sizes of the usual uploaders, tried when the server cannot tell a multipart object's part size:
 // AWS CLI 8 MiB, rclone 5 MiB, s3cmd 15 MiB, and common round sizes.
 const COMMON_PART_SIZES = [8, 5, 16, 15, 10, 32, 64, 100, 128].map((n) => n * MiB);
@@ -40,16 +44,14 @@ export class DownloadTransfer {
   readonly job: DownloadJob;
   readonly meter: TransferMeter;
   private readonly ctx: EngineContext;
-  private readonly controller = new AbortController();
+  private readonly controller: AbortController;
+  private readonly detach: () => void;
 
   constructor(job: DownloadJob, meter: TransferMeter, ctx: EngineContext, signal?: AbortSignal) {
     this.job = job;
     this.meter = meter;
     this.ctx = ctx;
-    if (signal) {
-      if (signal.aborted) this.controller.abort(signal.reason);
-      else signal.addEventListener('abort', () => this.controller.abort(signal.reason), { once: true });
-    }
+    ({ controller: this.controller, dispose: this.detach } = followSignal(signal));
   }
 
   cancel(): void {
@@ -63,7 +65,9 @@ export class DownloadTransfer {
     const temp = temporaryPathFor(job.target);
     let file: FileHandle | undefined;
     try {
-      const info = await ctx.store.headObject(job.bucket, job.key, { signal });
+      const info: ObjectInfo = job.listed
+        ? { key: job.key, size: job.listed.size, etag: job.listed.etag, lastModified: job.listed.lastModified, headers: {} }
+        : await ctx.store.headObject(job.bucket, job.key, { signal });
       await mkdir(path.dirname(job.target), { recursive: true }).catch((error: unknown) => {
         throw fromFsError(error, path.dirname(job.target));
       });
@@ -74,13 +78,15 @@ export class DownloadTransfer {
         await writeFile(temp, '').catch((error: unknown) => {
           throw fromFsError(error, temp);
         });
-        verified = compare(check, md5(new Uint8Array()).toString('hex'), job);
+        verified = await this.compare(check, md5(new Uint8Array()).toString('hex'));
       } else {
         file = await open(temp, 'w+').catch((error: unknown) => {
           throw fromFsError(error, temp);
         });
         verified = await this.fetchRanges(file, temp, info, check);
-        await file.datasync();
+        // A large file is flushed before it takes the target's name, so a power cut cannot leave a
+        // file of the right size full of zeros; for small files the cost per file outweighs that.
+        if (info.size > ctx.settings.partSize) await file.datasync();
         await file.close();
         file = undefined;
       }
@@ -99,11 +105,13 @@ export class DownloadTransfer {
       meter.setStatus(error.code === 'Cancelled' ? 'cancelled' : 'failed', error.toInfo());
       ctx.hub.flush(meter);
       throw error;
+    } finally {
+      this.detach();
     }
   }
 
   private async fetchRanges(file: FileHandle, temp: string, info: ObjectInfo, check: EtagCheck): Promise<VerifyResult> {
-    const { meter, ctx, job } = this;
+    const { meter, ctx } = this;
     const plan = rangePlan(info.size, ctx.settings.partSize);
     const ranges = Array.from({ length: plan.partCount }, (_, i) => partRange(plan, i));
     meter.plan(info.size, ranges);
@@ -113,7 +121,7 @@ export class DownloadTransfer {
     const verifier = check.kind === 'none' ? undefined : new SequentialVerifier(file, temp, info.size, check.kind === 'multipart' ? check.partSize : undefined);
 
     const stopRanges = new AbortController();
-    const rangeSignal = AbortSignal.any([this.controller.signal, stopRanges.signal]);
+    const rangeSignal = anySignal([this.controller.signal, stopRanges.signal]);
     let next = 0;
     const worker = async () => {
       while (next < plan.partCount && !rangeSignal.aborted) {
@@ -135,7 +143,24 @@ export class DownloadTransfer {
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure) throw failure.reason;
     if (!verifier || check.kind === 'none') return { method: 'size-only', reason: check.kind === 'none' ? check.reason : '' };
-    return compare(check, await verifier.result(), job);
+    return this.compare(check, await verifier.result());
+  }
+
+  private async compare(check: EtagCheck, actual: string): Promise<VerifyResult> {
+    const { job } = this;
+    if (check.kind === 'none') return { method: 'size-only', reason: check.reason };
+    if (actual === check.etag) {
+      return check.kind === 'md5' ? { method: 'md5', etag: actual } : { method: 'multipart-etag', etag: actual, partSize: check.partSize };
+    }
+    if (check.kind === 'multipart' && !check.authoritative) {
+      return { method: 'size-only', reason: `the part size of the object is unknown (a guess of ${check.partSize} bytes did not reproduce its ETag)` };
+    }
+    // A listing does not say whether an object is KMS-encrypted (its ETag then is no MD5): ask before blaming the bytes.
+    if (job.listed) {
+      const head = await this.ctx.store.headObject(job.bucket, job.key, { signal: this.controller.signal });
+      if (!etagIsContentHash(head.serverSideEncryption)) return { method: 'size-only', reason: 'the object is encrypted with KMS or a customer key; its ETag is not an MD5' };
+    }
+    throw new FerryError('ChecksumMismatch', `s3://${job.bucket}/${job.key}: the downloaded bytes hash to ${actual}, but the object's ETag is ${check.etag}. The file was not kept.`);
   }
 
   /** One range, resumed from where the last attempt stopped when a connection drops mid-body. */
@@ -150,16 +175,33 @@ export class DownloadTransfer {
           { bucket: job.bucket, key: job.key, start: range.offset + done, end: range.offset + range.length - 1, ifMatch: etag || undefined },
           signal,
         );
+        // Socket chunks are ~16-64 KiB; gathering them into one writev per MiB (no copy) cuts
+        // the file-system calls per GiB from ~30,000 to ~1,000.
+        let pending: Uint8Array[] = [];
+        let pendingBytes = 0;
+        const flush = async () => {
+          if (pendingBytes === 0) return;
+          const chunks = pending;
+          const bytes = pendingBytes;
+          pending = [];
+          pendingBytes = 0;
+          await file.writev(chunks, range.offset + done).catch((error: unknown) => {
+            throw fromFsError(error, temp);
+          });
+          done += bytes;
+          meter.addBytes(index, bytes);
+        };
         try {
           for await (const chunk of body) {
-            if (done + chunk.byteLength > range.length) throw new FerryError('ServerError', 'The server sent more bytes than the range asked for.');
-            await file.write(chunk, 0, chunk.byteLength, range.offset + done).catch((error: unknown) => {
-              throw fromFsError(error, temp);
-            });
-            done += chunk.byteLength;
-            meter.addBytes(index, chunk.byteLength);
+            if (done + pendingBytes + chunk.byteLength > range.length) throw new FerryError('ServerError', 'The server sent more bytes than the range asked for.');
+            pending.push(chunk);
+            pendingBytes += chunk.byteLength;
+            if (pendingBytes >= WRITE_BATCH_BYTES) await flush();
           }
+          await flush();
         } catch (error) {
+          // Bytes received before the drop are kept: the next attempt asks only for the rest.
+          await flush().catch(() => undefined);
           if (error instanceof FerryError) throw error;
           throw new FerryError('NetworkError', `The connection dropped while downloading s3://${job.bucket}/${job.key}.`, { cause: error, retryable: true });
         }
@@ -191,15 +233,4 @@ export class DownloadTransfer {
     if (guess === undefined) return { kind: 'none', reason: `the part size of this ${parts}-part object is unknown` };
     return { kind: 'multipart', etag: info.etag.toLowerCase(), partSize: guess, authoritative: false };
   }
-}
-
-function compare(check: EtagCheck, actual: string, job: DownloadJob): VerifyResult {
-  if (check.kind === 'none') return { method: 'size-only', reason: check.reason };
-  if (actual === check.etag) {
-    return check.kind === 'md5' ? { method: 'md5', etag: actual } : { method: 'multipart-etag', etag: actual, partSize: check.partSize };
-  }
-  if (check.kind === 'multipart' && !check.authoritative) {
-    return { method: 'size-only', reason: `the part size of the object is unknown (a guess of ${check.partSize} bytes did not reproduce its ETag)` };
-  }
-  throw new FerryError('ChecksumMismatch', `s3://${job.bucket}/${job.key}: the downloaded bytes hash to ${actual}, but the object's ETag is ${check.etag}. The file was not kept.`);
 }

@@ -26,8 +26,12 @@ export interface EngineOptions {
 }
 
 export interface BatchResult {
+  /** Files in the plan. */
   files: number;
+  /** Files transferred. */
   done: number;
+  /** Empty folders kept (marker objects made on upload, local folders made on download). */
+  folders: number;
   bytes: number;
   seconds: number;
   failures: { item: string; error: ErrorInfo }[];
@@ -118,13 +122,13 @@ export class TransferEngine {
   /** Runs a plan: many files in flight; one file's failure does not stop the others. */
   async runUploads(plan: UploadPlan, signal?: AbortSignal): Promise<BatchResult> {
     const started = performance.now();
-    const result: BatchResult = { files: plan.files.length + plan.folderMarkers.length, done: 0, bytes: 0, seconds: 0, failures: [], skipped: plan.skipped };
+    const result: BatchResult = { files: plan.files.length, done: 0, folders: 0, bytes: 0, seconds: 0, failures: [], skipped: plan.skipped };
     const empty = new Uint8Array();
     const emptyMd5 = md5(empty).toString('base64');
     await this.eachInFlight(plan.folderMarkers, async (key) => {
       try {
         await this.store.putObject({ bucket: plan.bucket, key, body: empty, md5: emptyMd5 }, { signal });
-        result.done++;
+        result.folders++;
       } catch (error) {
         result.failures.push({ item: key, error: asFerryError(error).toInfo() });
       }
@@ -146,12 +150,13 @@ export class TransferEngine {
 
   async runDownloads(plan: DownloadPlan, signal?: AbortSignal): Promise<BatchResult> {
     const started = performance.now();
-    const result: BatchResult = { files: plan.files.length, done: 0, bytes: 0, seconds: 0, failures: [], skipped: [] };
+    const result: BatchResult = { files: plan.files.length, done: 0, folders: 0, bytes: 0, seconds: 0, failures: [], skipped: [] };
     for (const refused of plan.refused) result.failures.push({ item: refused.key, error: refused.error });
     for (const folder of plan.folders) {
-      await mkdir(folder, { recursive: true }).catch((error: unknown) => {
-        result.failures.push({ item: folder, error: fromFsError(error, folder).toInfo() });
-      });
+      await mkdir(folder, { recursive: true }).then(
+        () => result.folders++,
+        (error: unknown) => result.failures.push({ item: folder, error: fromFsError(error, folder).toInfo() }),
+      );
     }
     await this.eachInFlight(plan.files, async (job) => {
       try {

@@ -76,15 +76,15 @@ export function resolveSettings(overrides: Partial<TransferSettings> = {}): Tran
     if (value === undefined) continue;
     if (name === 'crc32') {
       if (value !== 'auto' && value !== 'on' && value !== 'off') {
-        throw new FerryError('InvalidInput', `crc32 must be auto, on or off, not ${String(value)}.`);
+        throw new FerryError('InvalidInput', `crc32 must be auto, on or off, not ${JSON.stringify(value)}.`);
       }
       merged.crc32 = value;
       continue;
     }
     const bound = BOUNDS[name];
-    if (!bound) throw new FerryError('InvalidInput', `Unknown setting ${String(name)}.`);
+    if (!bound) throw new FerryError('InvalidInput', `Unknown setting ${name}.`);
     if (typeof value !== 'number' || !Number.isInteger(value) || value < bound.min || value > bound.max) {
-      throw new FerryError('InvalidInput', `${name} must be a whole number from ${bound.min} to ${bound.max}, not ${String(value)}.`);
+      throw new FerryError('InvalidInput', `${name} must be a whole number from ${bound.min} to ${bound.max}, not ${JSON.stringify(value)}.`);
     }
     merged[name] = value;
   }

@@ -4,6 +4,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import type { ObjectHeaders, VerifyResult } from '../../shared/transfer.js';
 import { crc32Base64, etagIsContentHash, md5, multipartEtag } from './checksum.js';
+import { anySignal, followSignal } from './abort.js';
 import { segmentCallOptions, type EngineContext } from './context.js';
 import { FerryError, asFerryError, cancelledError, fromFsError } from './errors.js';
 import { partPlan, partRange } from './partPlan.js';
@@ -24,16 +25,14 @@ export class UploadTransfer {
   readonly job: UploadJob;
   readonly meter: TransferMeter;
   private readonly ctx: EngineContext;
-  private readonly controller = new AbortController();
+  private readonly controller: AbortController;
+  private readonly detach: () => void;
 
   constructor(job: UploadJob, meter: TransferMeter, ctx: EngineContext, signal?: AbortSignal) {
     this.job = job;
     this.meter = meter;
     this.ctx = ctx;
-    if (signal) {
-      if (signal.aborted) this.controller.abort(signal.reason);
-      else signal.addEventListener('abort', () => this.controller.abort(signal.reason), { once: true });
-    }
+    ({ controller: this.controller, dispose: this.detach } = followSignal(signal));
   }
 
   cancel(): void {
@@ -63,6 +62,7 @@ export class UploadTransfer {
       ctx.hub.flush(meter);
       throw error;
     } finally {
+      this.detach();
       await file?.close();
     }
   }
@@ -114,10 +114,10 @@ export class UploadTransfer {
     // The first failing part stops the others; the upload is aborted only once none is in flight,
     // so no part can land on the server after the abort.
     const stopParts = new AbortController();
-    const partSignal = AbortSignal.any([this.controller.signal, stopParts.signal]);
+    const partSignal = anySignal([this.controller.signal, stopParts.signal]);
     try {
-      const parts: CompletedPart[] = new Array(plan.partCount);
-      const digests: Buffer[] = new Array(plan.partCount);
+      const parts = new Array<CompletedPart>(plan.partCount);
+      const digests = new Array<Buffer>(plan.partCount);
       let next = 0;
       const worker = async () => {
         while (next < plan.partCount && !partSignal.aborted) {

@@ -10,7 +10,7 @@ let startedHere = false;
 export function setup(): void {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   if (process.env.FERRY_TEST_ENDPOINT || process.env.FERRY_TEST_USE_AWS) return;
-  let running = false;
+  let running: boolean;
   try {
     execFileSync('bash', [script, 'status'], { stdio: 'ignore' });
     running = true;

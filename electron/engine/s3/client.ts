@@ -23,6 +23,8 @@ export interface ClientOptions {
 // avoids sending a request on a socket the server is closing.
 const FREE_SOCKET_TIMEOUT_MS = 4_000;
 
+const QUIET_LOGGER = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+
 export function createS3Client(options: ClientOptions): S3Client {
   const agentOptions = { keepAlive: true, maxSockets: options.maxSockets, timeout: FREE_SOCKET_TIMEOUT_MS, scheduling: 'lifo' as const };
   const client = new S3Client({
@@ -38,6 +40,8 @@ export function createS3Client(options: ClientOptions): S3Client {
     responseChecksumValidation: 'WHEN_REQUIRED',
     // The SDK asks for "Expect: 100-continue" on bodies ≥ 2 MiB, one extra round trip per part.
     expectContinueHeader: false,
+    // The SDK prints some warnings with console.warn when given no logger; Ferry reports errors itself.
+    logger: QUIET_LOGGER,
     requestHandler: new NodeHttpHandler({
       httpAgent: new http.Agent(agentOptions),
       httpsAgent: new https.Agent(agentOptions),

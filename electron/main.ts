@@ -1,0 +1,130 @@
+// Electron main process: one locked-down window over the built renderer, and nothing else.
+//
+// This file stays thin on purpose: it creates the window and applies Electron's security checklist.
+// The IPC wiring to the transfer engine (electron/engine/) arrives with the app issue; until then the
+// renderer sees only the placeholder API that preload.ts exposes.
+//
+// Built layout, all under dist/: electron/main.js (this file, ESM because package.json says
+// "type": "module"), electron/preload.cjs (see preload.ts for why it is CommonJS) and
+// renderer/index.html (the built renderer).
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, BrowserWindow, session, type WebContents } from 'electron';
+
+const PRELOAD_PATH = path.join(import.meta.dirname, 'preload.cjs');
+const RENDERER_DIR = path.join(import.meta.dirname, '..', 'renderer');
+const RENDERER_INDEX = path.join(RENDERER_DIR, 'index.html');
+
+// preload.ts reads the same flag: a sandboxed preload cannot read package.json, so static values
+// reach it as command-line arguments of the renderer process.
+const VERSION_ARG = '--ferry-version=';
+
+// Only the app's own files may run or load; inline styles are allowed because React sets style
+// attributes. No remote origin is ever contacted from the renderer: S3 traffic runs in the engine.
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+let mainWindow: BrowserWindow | null = null;
+
+/** True for a file:// URL inside the built renderer folder, the only pages this app shows. */
+function isAppPage(url: string): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (parsed.protocol !== 'file:') return false;
+  // Compare decoded paths, not URL strings, so percent-encoding of the install path cannot matter.
+  const relative = path.relative(RENDERER_DIR, fileURLToPath(parsed));
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+}
+
+/** Every response in the session gets the strict policy: it fails closed for any page it serves. */
+function enforceContentSecurityPolicy(): void {
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    const headers: Record<string, string | string[]> = {};
+    for (const [name, value] of Object.entries(details.responseHeaders ?? {})) {
+      if (name.toLowerCase() !== 'content-security-policy') headers[name] = value;
+    }
+    headers['Content-Security-Policy'] = [CONTENT_SECURITY_POLICY];
+    callback({ responseHeaders: headers });
+  });
+  // The renderer needs no camera, notifications, geolocation or the like.
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+}
+
+/** No web contents may leave the app's pages or open another window. */
+function guardNavigation(contents: WebContents): void {
+  contents.on('will-navigate', (event) => {
+    if (!isAppPage(event.url)) event.preventDefault();
+  });
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+}
+
+function createMainWindow(): BrowserWindow {
+  const window = new BrowserWindow({
+    title: 'Ferry',
+    width: 1200,
+    height: 800,
+    minWidth: 720,
+    minHeight: 480,
+    show: false,
+    webPreferences: {
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      preload: PRELOAD_PATH,
+      additionalArguments: [`${VERSION_ARG}${app.getVersion()}`],
+    },
+  });
+  window.once('ready-to-show', () => window.show());
+  window.on('closed', () => {
+    mainWindow = null;
+  });
+  window.loadFile(RENDERER_INDEX).catch((error: unknown) => {
+    console.error(`Ferry could not load its window from ${RENDERER_INDEX}`, error);
+  });
+  return window;
+}
+
+function focusMainWindow(): void {
+  if (mainWindow === null) return;
+  if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.focus();
+}
+
+// A second launch hands over to the running instance, so two apps never share one transfer journal.
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', focusMainWindow);
+  app.on('web-contents-created', (_event, contents) => guardNavigation(contents));
+  app.on('window-all-closed', () => {
+    // macOS apps stay alive without windows until the user quits them.
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('activate', () => {
+    if (mainWindow === null && app.isReady()) mainWindow = createMainWindow();
+  });
+
+  app
+    .whenReady()
+    .then(() => {
+      enforceContentSecurityPolicy();
+      mainWindow = createMainWindow();
+    })
+    .catch((error: unknown) => {
+      console.error('Ferry failed to start', error);
+      app.exit(1);
+    });
+}

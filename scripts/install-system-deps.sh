@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Debian packages the tests need: OpenStack Swift with its S3 API and memcached (the local S3 server).
+# Installs only what is missing, so a second run costs a second.
+set -euo pipefail
+packages=(swift swift-proxy swift-account swift-container swift-object python3-swift memcached curl)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+echo "installing: ${missing[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,108 @@
+// The `ferry` command line as a user runs it: real files, real server, exit codes and output.
+
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { S3Store } from '../../../electron/engine/s3/store.js';
+import { removeDir, tempDir, treeHashes, writeRandomFile } from '../../support/files.js';
+import { createTestBucket, removeTestBucket, testAccount, testStore } from '../../support/s3.js';
+
+const run = promisify(execFile);
+const root = path.resolve(import.meta.dirname, '../../..');
+const MiB = 1024 * 1024;
+
+let store: S3Store;
+let bucket: string;
+let dir: string;
+
+function cliEnv(overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const account = testAccount();
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: dir, // no ~/.aws of the machine's user leaks in
+    AWS_ACCESS_KEY_ID: account.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: account.credentials.secretAccessKey,
+    AWS_REGION: account.endpoint.region,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    ...overrides,
+  };
+  if (account.endpoint.endpoint) env.AWS_ENDPOINT_URL = account.endpoint.endpoint;
+  return env;
+}
+
+async function ferry(args: string[], env = cliEnv()): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [path.join(root, 'bin/ferry.js'), ...args, ...(testAccount().endpoint.forcePathStyle ? ['--path-style'] : [])], { env, cwd: root });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout: string; stderr: string };
+    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+beforeAll(async () => {
+  store = testStore();
+  bucket = await createTestBucket(store, 'cli');
+  dir = await tempDir('cli');
+});
+
+afterAll(async () => {
+  await removeTestBucket(store, bucket);
+  store.destroy();
+  await removeDir(dir);
+});
+
+describe('ferry command line', () => {
+  it('uploads a folder, lists it, downloads it back identical, and reports bytes, seconds and MB/s', async () => {
+    const src = path.join(dir, 'photos');
+    await mkdir(path.join(src, 'raw', 'empty'), { recursive: true });
+    await writeRandomFile(path.join(src, 'raw', 'big.cr2'), 12 * MiB + 3);
+    await writeFile(path.join(src, 'notes + ideas #1.txt'), 'ünïcødé');
+    await writeFile(path.join(src, 'zero'), '');
+
+    const up = await ferry(['upload', src, `s3://${bucket}/2024/`, '--part-size', '5MiB', '--parts', '4', '--files', '8', '--cache-control', 'max-age=60']);
+    expect(up.stderr).toBe('');
+    expect(up.code).toBe(0);
+    expect(up.stdout).toMatch(/^Uploaded 3 files and 1 empty folder, 12582926 bytes \(12\.0 MiB\) in \d+\.\d\d s, \d+\.\d MB\/s\n$/);
+    expect((await store.headObject(bucket, '2024/photos/raw/big.cr2')).headers.cacheControl).toBe('max-age=60');
+
+    const ls = await ferry(['ls', `s3://${bucket}/2024/photos/`]);
+    expect(ls.code).toBe(0);
+    expect(ls.stdout).toMatch(/PRE 2024\/photos\/raw\/\n/);
+    expect(ls.stdout).toMatch(/ 11 2024\/photos\/notes \+ ideas #1\.txt\n/);
+
+    const down = await ferry(['download', `s3://${bucket}/2024/photos/`, path.join(dir, 'back')]);
+    expect(down.code).toBe(0);
+    expect(down.stdout).toMatch(/^Downloaded 3 files, 12582926 bytes/);
+    expect(await treeHashes(path.join(dir, 'back', 'photos'))).toEqual(await treeHashes(src));
+  });
+
+  it('lists buckets', async () => {
+    const ls = await ferry(['ls']);
+    expect(ls.code).toBe(0);
+    expect(ls.stdout.split('\n')).toContain(bucket);
+  });
+
+  it('exits non-zero with a one-line reason on a wrong secret', async () => {
+    const result = await ferry(['ls', `s3://${bucket}/`], cliEnv({ AWS_SECRET_ACCESS_KEY: 'wrong' }));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^ferry: InvalidSecret: The server rejected the request signature[^\n]*\n$/);
+  });
+
+  it('exits non-zero with a one-line reason on a missing bucket and a missing file', async () => {
+    const missing = await ferry(['download', `s3://${bucket}-nope/x`, dir]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/^ferry: NoSuchBucket: [^\n]*\n$/);
+    const noFile = await ferry(['upload', path.join(dir, 'does-not-exist'), `s3://${bucket}/`]);
+    expect(noFile.code).toBe(1);
+    expect(noFile.stderr).toMatch(/^ferry: LocalNotFound: [^\n]*does-not-exist does not exist\.\n$/);
+  });
+
+  it('refuses a bad flag value with a usage message', async () => {
+    const result = await ferry(['upload', dir, `s3://${bucket}/`, '--part-size', 'huge']);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/--part-size/);
+  });
+});
