@@ -5,12 +5,12 @@ import { mkdir, open, rename, rm, utimes, writeFile, type FileHandle } from 'nod
 import path from 'node:path';
 import type { VerifyResult } from '../../shared/transfer.js';
 import { isMd5Etag, md5, multipartEtagParts, etagIsContentHash } from './checksum.js';
-import { anySignal, followSignal } from './abort.js';
-import { segmentCallOptions, type EngineContext } from './context.js';
-import { FerryError, asFerryError, cancelledError, fromFsError } from './errors.js';
+import { segmentCallOptions } from './context.js';
+import { FerryError, fromFsError } from './errors.js';
 import { SequentialVerifier } from './downloadVerifier.js';
 import { partPlan, rangePlan, partRange } from './partPlan.js';
-import type { TransferMeter } from './progress.js';
+import { runSegments } from './segments.js';
+import { Transfer } from './transfer.js';
 import { withRetry } from './retry.js';
 import { DEFAULT_SETTINGS, retryPolicy } from './settings.js';
 import type { ObjectInfo } from './s3/store.js';
@@ -40,74 +40,50 @@ export function temporaryPathFor(target: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.ferry-download`);
 }
 
-export class DownloadTransfer {
-  readonly job: DownloadJob;
-  readonly meter: TransferMeter;
-  private readonly ctx: EngineContext;
-  private readonly controller: AbortController;
-  private readonly detach: () => void;
-
-  constructor(job: DownloadJob, meter: TransferMeter, ctx: EngineContext, signal?: AbortSignal) {
-    this.job = job;
-    this.meter = meter;
-    this.ctx = ctx;
-    ({ controller: this.controller, dispose: this.detach } = followSignal(signal));
+export class DownloadTransfer extends Transfer<DownloadJob> {
+  private get temp(): string {
+    return temporaryPathFor(this.job.target);
   }
 
-  cancel(): void {
-    this.controller.abort(cancelledError());
-  }
-
-  async run(): Promise<VerifyResult> {
-    const { meter, ctx, job } = this;
+  protected async transfer(): Promise<VerifyResult> {
+    const { meter, ctx, job, temp } = this;
     const signal = this.controller.signal;
-    meter.setStatus('active');
-    const temp = temporaryPathFor(job.target);
-    let file: FileHandle | undefined;
-    try {
-      const info: ObjectInfo = job.listed
-        ? { key: job.key, size: job.listed.size, etag: job.listed.etag, lastModified: job.listed.lastModified, headers: {} }
-        : await ctx.store.headObject(job.bucket, job.key, { signal });
-      await mkdir(path.dirname(job.target), { recursive: true }).catch((error: unknown) => {
-        throw fromFsError(error, path.dirname(job.target));
+    const info: ObjectInfo = job.listed
+      ? { key: job.key, size: job.listed.size, etag: job.listed.etag, lastModified: job.listed.lastModified, headers: {} }
+      : await ctx.store.headObject(job.bucket, job.key, { signal });
+    await mkdir(path.dirname(job.target), { recursive: true }).catch((error: unknown) => {
+      throw fromFsError(error, path.dirname(job.target));
+    });
+    const check = await this.etagCheck(info);
+    let verified: VerifyResult;
+    if (info.size === 0) {
+      meter.plan(0, []);
+      await writeFile(temp, '').catch((error: unknown) => {
+        throw fromFsError(error, temp);
       });
-      const check = await this.etagCheck(info);
-      let verified: VerifyResult;
-      if (info.size === 0) {
-        meter.plan(0, []);
-        await writeFile(temp, '').catch((error: unknown) => {
-          throw fromFsError(error, temp);
-        });
-        verified = await this.compare(check, md5(new Uint8Array()).toString('hex'));
-      } else {
-        file = await open(temp, 'w+').catch((error: unknown) => {
-          throw fromFsError(error, temp);
-        });
+      verified = await this.compare(check, md5(new Uint8Array()).toString('hex'));
+    } else {
+      const file = await open(temp, 'w+').catch((error: unknown) => {
+        throw fromFsError(error, temp);
+      });
+      try {
         verified = await this.fetchRanges(file, temp, info, check);
         // A large file is flushed before it takes the target's name, so a power cut cannot leave a
         // file of the right size full of zeros; for small files the cost per file outweighs that.
         if (info.size > ctx.settings.partSize) await file.datasync();
+      } finally {
         await file.close();
-        file = undefined;
       }
-      await rename(temp, job.target).catch((error: unknown) => {
-        throw fromFsError(error, job.target);
-      });
-      if (info.lastModified) await utimes(job.target, info.lastModified, info.lastModified).catch(() => undefined);
-      meter.setStatus('done');
-      ctx.hub.flush(meter);
-      ctx.hub.emit({ type: 'finished', transfer: meter.summary(), verified });
-      return verified;
-    } catch (thrown) {
-      const error = signal.aborted ? cancelledError(thrown) : asFerryError(thrown);
-      await file?.close().catch(() => undefined);
-      await rm(temp, { force: true }).catch(() => undefined);
-      meter.setStatus(error.code === 'Cancelled' ? 'cancelled' : 'failed', error.toInfo());
-      ctx.hub.flush(meter);
-      throw error;
-    } finally {
-      this.detach();
     }
+    await rename(temp, job.target).catch((error: unknown) => {
+      throw fromFsError(error, job.target);
+    });
+    if (info.lastModified) await utimes(job.target, info.lastModified, info.lastModified).catch(() => undefined);
+    return verified;
+  }
+
+  protected override async cleanUp(): Promise<void> {
+    await rm(this.temp, { force: true }).catch(() => undefined);
   }
 
   private async fetchRanges(file: FileHandle, temp: string, info: ObjectInfo, check: EtagCheck): Promise<VerifyResult> {
@@ -120,28 +96,11 @@ export class DownloadTransfer {
     });
     const verifier = check.kind === 'none' ? undefined : new SequentialVerifier(file, temp, info.size, check.kind === 'multipart' ? check.partSize : undefined);
 
-    const stopRanges = new AbortController();
-    const rangeSignal = anySignal([this.controller.signal, stopRanges.signal]);
-    let next = 0;
-    const worker = async () => {
-      while (next < plan.partCount && !rangeSignal.aborted) {
-        const index = next++;
-        const range = ranges[index] as { offset: number; length: number };
-        try {
-          await this.fetchRange(file, temp, index, range, info.etag, rangeSignal);
-          meter.segmentStatus(index, 'done');
-          verifier?.rangeDone(range.offset, range.length);
-        } catch (error) {
-          meter.segmentStatus(index, rangeSignal.aborted ? 'cancelled' : 'failed');
-          stopRanges.abort(error);
-          throw error;
-        }
-      }
-    };
-    const results = await Promise.allSettled(Array.from({ length: Math.min(ctx.settings.partsInFlight, plan.partCount) }, worker));
-    if (this.controller.signal.aborted) throw cancelledError();
-    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failure) throw failure.reason;
+    await runSegments(plan.partCount, ctx.settings.partsInFlight, meter, this.controller.signal, async (index, signal) => {
+      const range = ranges[index] as { offset: number; length: number };
+      await this.fetchRange(file, temp, index, range, info.etag, signal);
+      verifier?.rangeDone(range.offset, range.length);
+    });
     if (!verifier || check.kind === 'none') return { method: 'size-only', reason: check.kind === 'none' ? check.reason : '' };
     return this.compare(check, await verifier.result());
   }

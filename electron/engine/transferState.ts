@@ -13,7 +13,7 @@ const TRANSFER_MOVES: Record<TransferStatus, readonly TransferStatus[]> = {
 };
 
 const SEGMENT_MOVES: Record<SegmentStatus, readonly SegmentStatus[]> = {
-  queued: ['active', 'cancelled', 'done'],
+  queued: ['active', 'cancelled', 'done', 'failed'],
   active: ['retrying', 'done', 'failed', 'cancelled', 'queued'],
   retrying: ['active', 'failed', 'cancelled', 'queued'],
   done: [],

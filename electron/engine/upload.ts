@@ -4,11 +4,11 @@ import { open, type FileHandle } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import type { ObjectHeaders, VerifyResult } from '../../shared/transfer.js';
 import { crc32Base64, etagIsContentHash, md5, multipartEtag } from './checksum.js';
-import { anySignal, followSignal } from './abort.js';
-import { segmentCallOptions, type EngineContext } from './context.js';
-import { FerryError, asFerryError, cancelledError, fromFsError } from './errors.js';
+import { segmentCallOptions } from './context.js';
+import { FerryError, fromFsError } from './errors.js';
 import { partPlan, partRange } from './partPlan.js';
-import type { TransferMeter } from './progress.js';
+import { runSegments } from './segments.js';
+import { Transfer } from './transfer.js';
 import type { CompletedPart } from './s3/store.js';
 
 export interface UploadJob {
@@ -21,84 +21,54 @@ export interface UploadJob {
 // Aborting a multipart upload must not depend on the signal that cancelled it.
 const ABORT_TIMEOUT_MS = 30_000;
 
-export class UploadTransfer {
-  readonly job: UploadJob;
-  readonly meter: TransferMeter;
-  private readonly ctx: EngineContext;
-  private readonly controller: AbortController;
-  private readonly detach: () => void;
-
-  constructor(job: UploadJob, meter: TransferMeter, ctx: EngineContext, signal?: AbortSignal) {
-    this.job = job;
-    this.meter = meter;
-    this.ctx = ctx;
-    ({ controller: this.controller, dispose: this.detach } = followSignal(signal));
-  }
-
-  cancel(): void {
-    this.controller.abort(cancelledError());
-  }
-
-  /** Uploads and verifies; resolves with how the result was checked, rejects with a FerryError. */
-  async run(): Promise<VerifyResult> {
-    const { meter, ctx } = this;
-    meter.setStatus('active');
-    let file: FileHandle | undefined;
+export class UploadTransfer extends Transfer<UploadJob> {
+  protected async transfer(): Promise<VerifyResult> {
+    const file = await open(this.job.source, 'r').catch((error: unknown) => {
+      throw fromFsError(error, this.job.source);
+    });
     try {
-      file = await open(this.job.source, 'r').catch((error: unknown) => {
-        throw fromFsError(error, this.job.source);
-      });
       const stats = await file.stat();
       if (!stats.isFile()) throw new FerryError('InvalidInput', `${this.job.source} is not a regular file.`);
-      const verified =
-        stats.size <= ctx.settings.multipartThreshold ? await this.single(file, stats) : await this.multipart(file, stats);
-      meter.setStatus('done');
-      ctx.hub.flush(meter);
-      ctx.hub.emit({ type: 'finished', transfer: meter.summary(), verified });
-      return verified;
-    } catch (thrown) {
-      const error = this.controller.signal.aborted ? cancelledError(thrown) : asFerryError(thrown);
-      meter.setStatus(error.code === 'Cancelled' ? 'cancelled' : 'failed', error.toInfo());
-      ctx.hub.flush(meter);
-      throw error;
+      return stats.size <= this.ctx.settings.multipartThreshold ? await this.single(file, stats) : await this.multipart(file, stats);
     } finally {
-      this.detach();
-      await file?.close();
+      await file.close();
     }
   }
 
   private async single(file: FileHandle, stats: Stats): Promise<VerifyResult> {
     const { meter, ctx, job } = this;
-    const signal = this.controller.signal;
     meter.plan(stats.size, [{ offset: 0, length: stats.size }]);
-    const lease = await ctx.buffers.acquire(stats.size, signal);
-    try {
-      await readExactly(file, lease.buffer, 0, job.source);
-      await assertUnchanged(file, stats, job.source);
-      const digest = md5(lease.buffer);
-      const out = await ctx.store.putObject(
-        {
-          bucket: job.bucket,
-          key: job.key,
-          body: lease.buffer,
-          md5: digest.toString('base64'),
-          crc32: ctx.crc32 ? crc32Base64(lease.buffer) : undefined,
-          headers: job.headers,
-        },
-        segmentCallOptions(ctx, meter, 0, signal, true),
-      );
-      meter.segmentStatus(0, 'done');
-      const expected = digest.toString('hex');
-      if (!etagIsContentHash(out.serverSideEncryption) || !/^[0-9a-f]{32}$/i.test(out.etag)) {
-        return { method: 'none', reason: `the server's ETag (${out.etag || 'none'}) is not an MD5 of the content` };
+    let sent: { md5: string; etag: string; serverSideEncryption?: string } | undefined;
+    await runSegments(1, 1, meter, this.controller.signal, async (index, signal) => {
+      const lease = await ctx.buffers.acquire(stats.size, signal);
+      try {
+        await readExactly(file, lease.buffer, 0, job.source);
+        await assertUnchanged(file, stats, job.source);
+        const digest = md5(lease.buffer);
+        const out = await ctx.store.putObject(
+          {
+            bucket: job.bucket,
+            key: job.key,
+            body: lease.buffer,
+            md5: digest.toString('base64'),
+            crc32: ctx.crc32 ? crc32Base64(lease.buffer) : undefined,
+            headers: job.headers,
+          },
+          segmentCallOptions(ctx, meter, index, signal, true),
+        );
+        sent = { md5: digest.toString('hex'), ...out };
+      } finally {
+        lease.release();
       }
-      if (out.etag.toLowerCase() !== expected) {
-        throw new FerryError('ChecksumMismatch', `s3://${job.bucket}/${job.key}: the server stored ETag ${out.etag}, but the bytes sent have MD5 ${expected}.`);
-      }
-      return { method: 'md5', etag: out.etag };
-    } finally {
-      lease.release();
+    });
+    if (!sent) throw new FerryError('Unknown', 'The upload ended without an answer from the server.');
+    if (!etagIsContentHash(sent.serverSideEncryption) || !/^[0-9a-f]{32}$/i.test(sent.etag)) {
+      return { method: 'none', reason: `the server's ETag (${sent.etag || 'none'}) is not an MD5 of the content` };
     }
+    if (sent.etag.toLowerCase() !== sent.md5) {
+      throw new FerryError('ChecksumMismatch', `s3://${job.bucket}/${job.key}: the server stored ETag ${sent.etag}, but the bytes sent have MD5 ${sent.md5}.`);
+    }
+    return { method: 'md5', etag: sent.etag };
   }
 
   private async multipart(file: FileHandle, stats: Stats): Promise<VerifyResult> {
@@ -111,46 +81,27 @@ export class UploadTransfer {
       { bucket: job.bucket, key: job.key, headers: job.headers, crc32: ctx.crc32 },
       { signal: this.controller.signal },
     );
-    // The first failing part stops the others; the upload is aborted only once none is in flight,
-    // so no part can land on the server after the abort.
-    const stopParts = new AbortController();
-    const partSignal = anySignal([this.controller.signal, stopParts.signal]);
+    // The upload is aborted only once no part is in flight (runSegments), so none lands after it.
     try {
       const parts = new Array<CompletedPart>(plan.partCount);
       const digests = new Array<Buffer>(plan.partCount);
-      let next = 0;
-      const worker = async () => {
-        while (next < plan.partCount && !partSignal.aborted) {
-          const index = next++;
-          const range = ranges[index] as { offset: number; length: number };
-          try {
-            const lease = await ctx.buffers.acquire(range.length, partSignal);
-            try {
-              await readExactly(file, lease.buffer, range.offset, job.source);
-              const digest = md5(lease.buffer);
-              const crc32 = ctx.crc32 ? crc32Base64(lease.buffer) : undefined;
-              const etag = await ctx.store.uploadPart(
-                { bucket: job.bucket, key: job.key, uploadId, partNumber: index + 1, body: lease.buffer, md5: digest.toString('base64'), crc32 },
-                segmentCallOptions(ctx, meter, index, partSignal, true),
-              );
-              digests[index] = digest;
-              parts[index] = { partNumber: index + 1, etag, crc32 };
-              meter.segmentStatus(index, 'done');
-            } finally {
-              lease.release();
-            }
-          } catch (error) {
-            meter.segmentStatus(index, partSignal.aborted ? 'cancelled' : 'failed');
-            stopParts.abort(error);
-            throw error;
-          }
+      await runSegments(plan.partCount, ctx.settings.partsInFlight, meter, this.controller.signal, async (index, signal) => {
+        const range = ranges[index] as { offset: number; length: number };
+        const lease = await ctx.buffers.acquire(range.length, signal);
+        try {
+          await readExactly(file, lease.buffer, range.offset, job.source);
+          const digest = md5(lease.buffer);
+          const crc32 = ctx.crc32 ? crc32Base64(lease.buffer) : undefined;
+          const etag = await ctx.store.uploadPart(
+            { bucket: job.bucket, key: job.key, uploadId, partNumber: index + 1, body: lease.buffer, md5: digest.toString('base64'), crc32 },
+            segmentCallOptions(ctx, meter, index, signal, true),
+          );
+          digests[index] = digest;
+          parts[index] = { partNumber: index + 1, etag, crc32 };
+        } finally {
+          lease.release();
         }
-      };
-      const workers = Array.from({ length: Math.min(ctx.settings.partsInFlight, plan.partCount) }, worker);
-      const results = await Promise.allSettled(workers);
-      if (this.controller.signal.aborted) throw cancelledError();
-      const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failure) throw failure.reason;
+      });
 
       await assertUnchanged(file, stats, job.source);
       const out = await ctx.store.completeMultipartUpload(

@@ -1,0 +1,51 @@
+// What an upload and a download have in common: a job, a meter, cancellation, and how they end.
+
+import type { VerifyResult } from '../../shared/transfer.js';
+import { followSignal } from './abort.js';
+import type { EngineContext } from './context.js';
+import { asFerryError, cancelledError, type FerryError } from './errors.js';
+import type { TransferMeter } from './progress.js';
+
+export abstract class Transfer<Job> {
+  readonly job: Job;
+  readonly meter: TransferMeter;
+  protected readonly ctx: EngineContext;
+  protected readonly controller: AbortController;
+  private readonly detach: () => void;
+
+  constructor(job: Job, meter: TransferMeter, ctx: EngineContext, signal?: AbortSignal) {
+    this.job = job;
+    this.meter = meter;
+    this.ctx = ctx;
+    ({ controller: this.controller, dispose: this.detach } = followSignal(signal));
+  }
+
+  cancel(): void {
+    this.controller.abort(cancelledError());
+  }
+
+  /** Moves bytes and verifies them; resolves with how the result was checked, rejects with a FerryError. */
+  async run(): Promise<VerifyResult> {
+    this.meter.setStatus('active');
+    try {
+      const verified = await this.transfer();
+      this.meter.setStatus('done');
+      this.ctx.hub.flush(this.meter);
+      this.ctx.hub.emit({ type: 'finished', transfer: this.meter.summary(), verified });
+      return verified;
+    } catch (thrown) {
+      const error: FerryError = this.controller.signal.aborted ? cancelledError(thrown) : asFerryError(thrown);
+      await this.cleanUp();
+      this.meter.setStatus(error.code === 'Cancelled' ? 'cancelled' : 'failed', error.toInfo());
+      this.ctx.hub.flush(this.meter);
+      throw error;
+    } finally {
+      this.detach();
+    }
+  }
+
+  protected abstract transfer(): Promise<VerifyResult>;
+
+  /** Removes what a failed or cancelled attempt left locally. */
+  protected async cleanUp(): Promise<void> {}
+}
