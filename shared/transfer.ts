@@ -49,7 +49,9 @@ export interface TransferSummary {
 export type TransferEvent =
   | { type: 'progress'; transfer: TransferSummary; segments: SegmentProgress[] }
   | { type: 'retry'; transferId: string; segment: number; attempt: number; delayMs: number; error: ErrorInfo }
-  | { type: 'finished'; transfer: TransferSummary; verified: VerifyResult };
+  | { type: 'finished'; transfer: TransferSummary; verified: VerifyResult }
+  /** An interrupted transfer picks up where it stopped (segmentsDone > 0), or had to start over (why). */
+  | { type: 'resumed'; transferId: string; kind: TransferKind; bucket: string; key: string; segmentsDone: number; segmentCount: number; bytesDone: number; restartedBecause?: string };
 
 /** How the finished bytes were checked against the server. */
 export type VerifyResult =

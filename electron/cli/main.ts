@@ -1,7 +1,8 @@
 // `ferry`: the command line that drives the same transfer engine as the app.
 
 import { Command, InvalidArgumentError } from 'commander';
-import type { ObjectHeaders } from '../../shared/transfer.js';
+import type { ObjectHeaders, TransferEvent } from '../../shared/transfer.js';
+import { Journal, defaultStateDir } from '../engine/journal.js';
 import { planUploads } from '../engine/batchPlan.js';
 import { TransferEngine, type BatchResult } from '../engine/engine.js';
 import { asFerryError } from '../engine/errors.js';
@@ -57,7 +58,22 @@ async function engineFor(flags: CommonFlags, onProgress?: ProgressLine): Promise
     filesInFlight: flags.files,
     maxAttempts: flags.retries,
   };
-  return new TransferEngine({ endpoint: account.endpoint, credentials: account.credentials, settings, onEvent: onProgress ? (e) => onProgress.onEvent(e) : undefined });
+  const engine = new TransferEngine({ endpoint: account.endpoint, credentials: account.credentials, settings, journal: new Journal(defaultStateDir()) });
+  engine.on((event) => {
+    onProgress?.onEvent(event);
+    if (event.type === 'resumed') reportResume(event, onProgress);
+  });
+  return engine;
+}
+
+function reportResume(event: Extract<TransferEvent, { type: 'resumed' }>, line?: ProgressLine): void {
+  line?.clear();
+  const what = `${event.kind} of s3://${event.bucket}/${event.key}`;
+  if (event.restartedBecause) process.stderr.write(`ferry: starting the ${what} over: ${event.restartedBecause}.\n`);
+  else {
+    const unit = event.kind === 'upload' ? 'parts were already on the server' : 'ranges were already on disk';
+    process.stderr.write(`ferry: resuming the ${what}: ${event.segmentsDone} of ${event.segmentCount} ${unit} (${formatBytes(event.bytesDone)}).\n`);
+  }
 }
 
 /** Ctrl-C cancels cleanly (multipart uploads are aborted, partial files removed); a second one exits at once. */
@@ -183,7 +199,54 @@ export function buildProgram(): Command {
     }
   });
 
+  program
+    .command('transfers')
+    .description('list interrupted transfers that the same upload or download command resumes')
+    .action(async () => {
+      const records = await new Journal(defaultStateDir()).list();
+      if (records.length === 0) process.stdout.write('No interrupted transfers.\n');
+      for (const r of records) {
+        const done = r.kind === 'upload' ? `${r.parts.length} of ${Math.ceil(r.size / r.partSize)} parts` : `${r.ranges.length} of ${Math.ceil(r.size / r.rangeSize)} ranges`;
+        const local = r.kind === 'upload' ? r.source : r.target;
+        const arrow = r.kind === 'upload' ? `${local} → s3://${r.bucket}/${r.key}` : `s3://${r.bucket}/${r.key} → ${local}`;
+        process.stdout.write(`${r.updatedAt.slice(0, 19).replace('T', ' ')}  ${r.kind.padEnd(8)} ${formatBytes(r.size).padStart(10)}  ${done}  ${arrow}\n`);
+      }
+    });
+
+  withCommonOptions(
+    program
+      .command('uploads')
+      .description('list the incomplete multipart uploads of a bucket (they cost storage until aborted)')
+      .argument('<location>', 's3://bucket or s3://bucket/prefix')
+      .option('--abort', 'abort every listed upload'),
+  ).action(async (location: string, flags: CommonFlags & { abort?: boolean }) => {
+    const { bucket, key: prefix } = parseS3Url(location);
+    const engine = await engineFor(flags);
+    try {
+      const uploads = await engine.listIncompleteUploads(bucket, prefix);
+      if (uploads.length === 0) process.stdout.write('No incomplete multipart uploads.\n');
+      const now = Date.now();
+      for (const u of uploads) {
+        const age = u.initiated ? formatAge(now - u.initiated.getTime()) : '?';
+        process.stdout.write(`${age.padStart(6)}  ${String(u.parts).padStart(5)} parts  ${formatBytes(u.bytes).padStart(10)}  ${u.key}  (${u.uploadId})\n`);
+      }
+      if (flags.abort && uploads.length > 0) {
+        await engine.abortUploads(bucket, uploads);
+        process.stdout.write(`Aborted ${uploads.length} upload${uploads.length === 1 ? '' : 's'}.\n`);
+      }
+    } finally {
+      engine.close();
+    }
+  });
+
   return program;
+}
+
+function formatAge(ms: number): string {
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 60) return `${minutes}m`;
+  if (minutes < 48 * 60) return `${Math.floor(minutes / 60)}h`;
+  return `${Math.floor(minutes / 1440)}d`;
 }
 
 export async function main(argv: string[]): Promise<number> {

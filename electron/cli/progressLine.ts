@@ -66,6 +66,11 @@ export class ProgressLine {
     this.shown = true;
   }
 
+  /** Wipes the line so a message can be printed; the next tick draws it again. */
+  clear(): void {
+    if (this.shown) this.out.write('\r\x1b[2K');
+  }
+
   stop(): void {
     clearInterval(this.timer);
     if (this.shown) this.out.write('\r\x1b[2K');

@@ -6,6 +6,7 @@ import type { ProgressHub, TransferMeter } from './progress.js';
 import type { TransferSettings } from './settings.js';
 import type { CallOptions } from './s3/store.js';
 import type { RetryNotice } from './retry.js';
+import type { Journal } from './journal.js';
 
 export interface EngineContext {
   store: S3Store;
@@ -14,6 +15,10 @@ export interface EngineContext {
   hub: ProgressHub;
   /** Send x-amz-checksum-crc32 besides Content-MD5. */
   crc32: boolean;
+  /** Where unfinished transfers are recorded for resume; absent: nothing is resumable. */
+  journal?: Journal;
+  /** The server's identity in the journal (endpoint URL, or "aws:<region>"). */
+  server: string;
 }
 
 /** Call options that keep a segment's state and bytes in its meter. */

@@ -96,7 +96,7 @@ export class DownloadTransfer extends Transfer<DownloadJob> {
     });
     const verifier = check.kind === 'none' ? undefined : new SequentialVerifier(file, temp, info.size, check.kind === 'multipart' ? check.partSize : undefined);
 
-    await runSegments(plan.partCount, ctx.settings.partsInFlight, meter, this.controller.signal, async (index, signal) => {
+    await runSegments(ranges.map((_, i) => i), ctx.settings.partsInFlight, meter, this.controller.signal, async (index, signal) => {
       const range = ranges[index] as { offset: number; length: number };
       await this.fetchRange(file, temp, index, range, info.etag, signal);
       verifier?.rangeDone(range.offset, range.length);

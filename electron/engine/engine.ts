@@ -11,9 +11,10 @@ import { DownloadTransfer, type DownloadJob } from './download.js';
 import { md5 } from './checksum.js';
 import { asFerryError, cancelledError, fromFsError } from './errors.js';
 import { Budget } from './budget.js';
+import type { Journal } from './journal.js';
 import { PartBuffers } from './partBuffers.js';
 import { ProgressHub, TransferMeter, type EventSink } from './progress.js';
-import { S3Store } from './s3/store.js';
+import { S3Store, type MultipartUploadInfo } from './s3/store.js';
 import type { S3Credentials } from './s3/client.js';
 import { resolveSettings, retryPolicy, type TransferSettings } from './settings.js';
 import { UploadTransfer, type UploadJob } from './upload.js';
@@ -23,6 +24,8 @@ export interface EngineOptions {
   credentials?: S3Credentials;
   settings?: Partial<TransferSettings>;
   onEvent?: EventSink;
+  /** Records unfinished transfers so they resume; without it, an interrupted upload is aborted. */
+  journal?: Journal;
 }
 
 export interface BatchResult {
@@ -60,7 +63,15 @@ export class TransferEngine {
     if (options.onEvent) this.listeners.add(options.onEvent);
     const hub = new ProgressHub((event) => this.emit(event), this.settings.progressIntervalMs);
     const crc32 = this.settings.crc32 === 'on' || (this.settings.crc32 === 'auto' && !options.endpoint.endpoint);
-    this.ctx = { store: this.store, settings: this.settings, buffers: new PartBuffers(this.settings.partsInFlight * this.settings.partSize), hub, crc32 };
+    this.ctx = {
+      store: this.store,
+      settings: this.settings,
+      buffers: new PartBuffers(this.settings.partsInFlight * this.settings.partSize),
+      hub,
+      crc32,
+      journal: options.journal,
+      server: options.endpoint.endpoint ?? `aws:${options.endpoint.region}`,
+    };
     this.files = new Budget(this.settings.filesInFlight);
   }
 
@@ -91,6 +102,25 @@ export class TransferEngine {
   async download(job: DownloadJob, signal?: AbortSignal): Promise<VerifyResult> {
     const transfer = new DownloadTransfer(job, this.meter('download', job.bucket, job.key, job.target), this.ctx, signal);
     return this.inFileSlot(() => transfer.run(), signal);
+  }
+
+  /** A bucket's incomplete multipart uploads with their parts and bytes (what they cost). */
+  async listIncompleteUploads(bucket: string, prefix = '', signal?: AbortSignal): Promise<(MultipartUploadInfo & { parts: number; bytes: number })[]> {
+    const out: (MultipartUploadInfo & { parts: number; bytes: number })[] = [];
+    for await (const upload of this.store.listMultipartUploads(bucket, prefix, { signal })) {
+      const parts = await this.store.listParts({ bucket, key: upload.key, uploadId: upload.uploadId }, { signal }).catch(() => []);
+      out.push({ ...upload, parts: parts.length, bytes: parts.reduce((sum, p) => sum + (p.size ?? 0), 0) });
+    }
+    return out;
+  }
+
+  /** Aborts uploads (and forgets their journals, if any). */
+  async abortUploads(bucket: string, uploads: MultipartUploadInfo[], signal?: AbortSignal): Promise<void> {
+    const journals = (await this.ctx.journal?.list()) ?? [];
+    for (const upload of uploads) {
+      await this.store.abortMultipartUpload({ bucket, key: upload.key, uploadId: upload.uploadId }, { signal });
+      for (const record of journals) if (record.kind === 'upload' && record.uploadId === upload.uploadId) await this.ctx.journal?.remove(record.id);
+    }
   }
 
   /** Runs `work` for each item with at most filesInFlight at once, without a promise per waiting item. */

@@ -40,7 +40,7 @@ export async function withRetry<T>(
       const error = asFerryError(thrown);
       if (!error.retryable || attempt >= policy.maxAttempts) {
         if (error.retryable) {
-          throw new FerryError(error.code, `${error.message} (gave up after ${attempt} attempts)`, { cause: error });
+          throw new FerryError(error.code, `${error.message} (gave up after ${attempt} attempts)`, { cause: error, retryable: true });
         }
         throw error;
       }

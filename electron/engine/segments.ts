@@ -5,12 +5,12 @@ import { cancelledError } from './errors.js';
 import type { TransferMeter } from './progress.js';
 
 /**
- * Calls `work(index, signal)` for every segment, `concurrency` at a time. The first failure stops
+ * Calls `work(index, signal)` for each listed segment, `concurrency` at a time. The first failure stops
  * the others (through `signal`), and this settles only once no segment is still running, so a
  * caller that then aborts a multipart upload knows no part can land after the abort.
  */
 export async function runSegments(
-  count: number,
+  indexes: readonly number[],
   concurrency: number,
   meter: TransferMeter,
   transferSignal: AbortSignal,
@@ -20,8 +20,8 @@ export async function runSegments(
   const signal = anySignal([transferSignal, stop.signal]);
   let next = 0;
   const worker = async () => {
-    while (next < count && !signal.aborted) {
-      const index = next++;
+    while (next < indexes.length && !signal.aborted) {
+      const index = indexes[next++] as number;
       try {
         await work(index, signal);
         meter.segmentStatus(index, 'done');
@@ -32,7 +32,7 @@ export async function runSegments(
       }
     }
   };
-  const results = await Promise.allSettled(Array.from({ length: Math.min(concurrency, count) }, worker));
+  const results = await Promise.allSettled(Array.from({ length: Math.min(concurrency, indexes.length) }, worker));
   if (transferSignal.aborted) throw cancelledError(transferSignal.reason);
   const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failure) throw failure.reason;

@@ -5,8 +5,9 @@ import type { Stats } from 'node:fs';
 import type { ObjectHeaders, VerifyResult } from '../../shared/transfer.js';
 import { crc32Base64, etagIsContentHash, md5, multipartEtag } from './checksum.js';
 import { segmentCallOptions } from './context.js';
-import { FerryError, fromFsError } from './errors.js';
-import { partPlan, partRange } from './partPlan.js';
+import { FerryError, asFerryError, fromFsError } from './errors.js';
+import { JournalWriter, type UploadRecord } from './journal.js';
+import { partPlan, partRange, rangePlan, type PartPlan } from './partPlan.js';
 import { runSegments } from './segments.js';
 import { Transfer } from './transfer.js';
 import type { CompletedPart } from './s3/store.js';
@@ -39,7 +40,7 @@ export class UploadTransfer extends Transfer<UploadJob> {
     const { meter, ctx, job } = this;
     meter.plan(stats.size, [{ offset: 0, length: stats.size }]);
     let sent: { md5: string; etag: string; serverSideEncryption?: string } | undefined;
-    await runSegments(1, 1, meter, this.controller.signal, async (index, signal) => {
+    await runSegments([0], 1, meter, this.controller.signal, async (index, signal) => {
       const lease = await ctx.buffers.acquire(stats.size, signal);
       try {
         await readExactly(file, lease.buffer, 0, job.source);
@@ -73,19 +74,35 @@ export class UploadTransfer extends Transfer<UploadJob> {
 
   private async multipart(file: FileHandle, stats: Stats): Promise<VerifyResult> {
     const { meter, ctx, job } = this;
-    const plan = partPlan(stats.size, ctx.settings.partSize);
+    const start = await this.startOrResume(file, stats);
+    const { uploadId, plan, parts, digests } = start;
     const ranges = Array.from({ length: plan.partCount }, (_, i) => partRange(plan, i));
     meter.plan(stats.size, ranges);
-
-    const uploadId = await ctx.store.createMultipartUpload(
-      { bucket: job.bucket, key: job.key, headers: job.headers, crc32: ctx.crc32 },
-      { signal: this.controller.signal },
-    );
-    // The upload is aborted only once no part is in flight (runSegments), so none lands after it.
+    let resumedBytes = 0;
+    for (const [index, range] of ranges.entries()) {
+      if (!parts[index]) continue;
+      meter.segmentStatus(index, 'done');
+      meter.addBytes(index, range.length);
+      resumedBytes += range.length;
+    }
+    if (start.resumed || start.restartedBecause) {
+      ctx.hub.emit({
+        type: 'resumed',
+        transferId: meter.id,
+        kind: 'upload',
+        bucket: job.bucket,
+        key: job.key,
+        segmentsDone: parts.filter(Boolean).length,
+        segmentCount: plan.partCount,
+        bytesDone: resumedBytes,
+        restartedBecause: start.restartedBecause,
+      });
+    }
+    const writer = start.writer;
+    const todo = ranges.map((_, i) => i).filter((i) => !parts[i]);
     try {
-      const parts = new Array<CompletedPart>(plan.partCount);
-      const digests = new Array<Buffer>(plan.partCount);
-      await runSegments(plan.partCount, ctx.settings.partsInFlight, meter, this.controller.signal, async (index, signal) => {
+      // The upload is aborted (on failure) only once no part is in flight, so none lands after it.
+      await runSegments(todo, ctx.settings.partsInFlight, meter, this.controller.signal, async (index, signal) => {
         const range = ranges[index] as { offset: number; length: number };
         const lease = await ctx.buffers.acquire(range.length, signal);
         try {
@@ -98,6 +115,7 @@ export class UploadTransfer extends Transfer<UploadJob> {
           );
           digests[index] = digest;
           parts[index] = { partNumber: index + 1, etag, crc32 };
+          writer?.update((r) => r.parts.push({ n: index + 1, etag, md5: digest.toString('hex'), crc32 }));
         } finally {
           lease.release();
         }
@@ -108,6 +126,7 @@ export class UploadTransfer extends Transfer<UploadJob> {
         { bucket: job.bucket, key: job.key, uploadId, parts },
         { signal: this.controller.signal },
       );
+      await writer?.remove();
       const expected = multipartEtag(digests);
       if (!etagIsContentHash(out.serverSideEncryption) || !/^[0-9a-f]{32}-\d+$/i.test(out.etag)) {
         return { method: 'none', reason: `the server's ETag (${out.etag || 'none'}) is not an MD5 of the parts` };
@@ -116,11 +135,117 @@ export class UploadTransfer extends Transfer<UploadJob> {
         throw new FerryError('ChecksumMismatch', `s3://${job.bucket}/${job.key}: the server's ETag ${out.etag} differs from ${expected}, computed from the parts sent.`);
       }
       return { method: 'multipart-etag', etag: out.etag, partSize: plan.partSize };
-    } catch (error) {
+    } catch (thrown) {
+      const error = asFerryError(thrown);
+      // A lost network or a busy server: keep the upload and its journal, the next run resumes it.
+      // Anything else (cancel, a changed file, denied access) aborts it, so no parts are left to pay for.
+      if (writer && error.retryable && !this.controller.signal.aborted) {
+        await writer.flush().catch(() => undefined);
+        throw new FerryError(error.code, `${error.message} The upload is kept: run it again to resume.`, { cause: error, retryable: true });
+      }
       await ctx.store
         .abortMultipartUpload({ bucket: job.bucket, key: job.key, uploadId }, { signal: AbortSignal.timeout(ABORT_TIMEOUT_MS) })
         .catch(() => undefined);
+      await writer?.remove().catch(() => undefined);
       throw error;
+    }
+  }
+
+  /**
+   * Resumes this file's own unfinished upload from the journal (never "the newest upload for this
+   * key"): the file must be unchanged, the server must still hold the upload, and each part the
+   * server holds is kept only if its ETag is the MD5 of the same bytes on disk now. Otherwise it
+   * starts a new upload and says why.
+   */
+  private async startOrResume(file: FileHandle, stats: Stats): Promise<{
+    uploadId: string;
+    plan: PartPlan;
+    parts: CompletedPart[];
+    digests: Buffer[];
+    writer?: JournalWriter<UploadRecord>;
+    resumed: boolean;
+    restartedBecause?: string;
+  }> {
+    const { ctx, job } = this;
+    const signal = this.controller.signal;
+    let restartedBecause: string | undefined;
+    const previous = ctx.journal ? await ctx.journal.findUpload(ctx.server, job.bucket, job.key, job.source) : undefined;
+    if (previous && ctx.journal) {
+      if (previous.size !== stats.size || previous.mtimeMs !== stats.mtimeMs) {
+        restartedBecause = 'the file changed since the interrupted upload';
+      } else {
+        try {
+          const onServer = await ctx.store.listParts({ bucket: job.bucket, key: job.key, uploadId: previous.uploadId }, { signal });
+          const plan = rangePlan(stats.size, previous.partSize);
+          const parts = new Array<CompletedPart>(plan.partCount);
+          const digests = new Array<Buffer>(plan.partCount);
+          const journaled = new Map(previous.parts.map((p) => [p.n, p]));
+          for (const part of onServer) {
+            const index = part.partNumber - 1;
+            if (index < 0 || index >= plan.partCount) continue;
+            const digest = await this.localPartDigest(file, plan, index, journaled.get(part.partNumber), part.etag);
+            if (!digest) continue;
+            digests[index] = digest;
+            parts[index] = { partNumber: part.partNumber, etag: part.etag, crc32: part.crc32 ?? journaled.get(part.partNumber)?.crc32 };
+          }
+          const record: UploadRecord = {
+            ...previous,
+            parts: parts.filter(Boolean).map((p) => ({ n: p.partNumber, etag: p.etag, md5: (digests[p.partNumber - 1] as Buffer).toString('hex'), crc32: p.crc32 })),
+          };
+          const writer = new JournalWriter(ctx.journal, record);
+          writer.update(() => undefined);
+          return { uploadId: previous.uploadId, plan, parts, digests, writer, resumed: true };
+        } catch (error) {
+          if (asFerryError(error).code !== 'NoSuchUpload') throw error;
+          restartedBecause = 'the server no longer holds the interrupted upload';
+        }
+      }
+      await ctx.store
+        .abortMultipartUpload({ bucket: job.bucket, key: job.key, uploadId: previous.uploadId }, { signal: AbortSignal.timeout(ABORT_TIMEOUT_MS) })
+        .catch(() => undefined);
+      await ctx.journal.remove(previous.id);
+    }
+
+    const plan = partPlan(stats.size, ctx.settings.partSize);
+    const uploadId = await ctx.store.createMultipartUpload({ bucket: job.bucket, key: job.key, headers: job.headers, crc32: ctx.crc32 }, { signal });
+    let writer: JournalWriter<UploadRecord> | undefined;
+    if (ctx.journal) {
+      const now = new Date().toISOString();
+      writer = new JournalWriter<UploadRecord>(ctx.journal, {
+        version: 1,
+        kind: 'upload',
+        id: this.meter.id,
+        server: ctx.server,
+        bucket: job.bucket,
+        key: job.key,
+        source: job.source,
+        size: stats.size,
+        mtimeMs: stats.mtimeMs,
+        partSize: plan.partSize,
+        uploadId,
+        headers: job.headers,
+        parts: [],
+        createdAt: now,
+        updatedAt: now,
+      });
+      // On disk before the first part goes out: a crash from here on leaves a resumable upload.
+      writer.update(() => undefined);
+      await writer.flush();
+    }
+    return { uploadId, plan, parts: new Array<CompletedPart>(plan.partCount), digests: new Array<Buffer>(plan.partCount), writer, resumed: false, restartedBecause };
+  }
+
+  /** The MD5 of part `index` as it is on disk now, if it matches the part's ETag on the server. */
+  private async localPartDigest(file: FileHandle, plan: PartPlan, index: number, journaled: { etag: string; md5: string } | undefined, serverEtag: string): Promise<Buffer | undefined> {
+    if (!/^[0-9a-f]{32}$/i.test(serverEtag)) return journaled?.etag === serverEtag ? Buffer.from(journaled.md5, 'hex') : undefined;
+    const range = partRange(plan, index);
+    const lease = await this.ctx.buffers.acquire(range.length, this.controller.signal);
+    try {
+      await readExactly(file, lease.buffer, range.offset, this.job.source);
+      const digest = md5(lease.buffer);
+      return digest.toString('hex') === serverEtag.toLowerCase() ? digest : undefined;
+    } finally {
+      lease.release();
     }
   }
 }

@@ -53,6 +53,8 @@ export interface CompletedPart {
   partNumber: number;
   etag: string;
   crc32?: string;
+  /** Bytes, as ListParts reports them. */
+  size?: number;
 }
 
 export interface MultipartUploadInfo {
@@ -334,7 +336,7 @@ export class S3Store {
         ),
       );
       for (const p of out.Parts ?? []) {
-        parts.push({ partNumber: p.PartNumber ?? 0, etag: bareEtag(p.ETag), crc32: p.ChecksumCRC32 });
+        parts.push({ partNumber: p.PartNumber ?? 0, etag: bareEtag(p.ETag), crc32: p.ChecksumCRC32, size: p.Size });
       }
       if (!out.IsTruncated || !out.NextPartNumberMarker) return parts;
       marker = out.NextPartNumberMarker;

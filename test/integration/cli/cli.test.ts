@@ -1,46 +1,20 @@
 // The `ferry` command line as a user runs it: real files, real server, exit codes and output.
 
-import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { S3Store } from '../../../electron/engine/s3/store.js';
 import { removeDir, tempDir, treeHashes, writeRandomFile } from '../../support/files.js';
-import { createTestBucket, removeTestBucket, testAccount, testStore } from '../../support/s3.js';
+import { createTestBucket, removeTestBucket, testStore } from '../../support/s3.js';
+import { cliEnv, ferry as runFerry } from '../../support/cli.js';
 
-const run = promisify(execFile);
-const root = path.resolve(import.meta.dirname, '../../..');
 const MiB = 1024 * 1024;
 
 let store: S3Store;
 let bucket: string;
 let dir: string;
 
-function cliEnv(overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const account = testAccount();
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: dir, // no ~/.aws of the machine's user leaks in
-    AWS_ACCESS_KEY_ID: account.credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: account.credentials.secretAccessKey,
-    AWS_REGION: account.endpoint.region,
-    AWS_EC2_METADATA_DISABLED: 'true',
-    ...overrides,
-  };
-  if (account.endpoint.endpoint) env.AWS_ENDPOINT_URL = account.endpoint.endpoint;
-  return env;
-}
-
-async function ferry(args: string[], env = cliEnv()): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [path.join(root, 'bin/ferry.js'), ...args, ...(testAccount().endpoint.forcePathStyle ? ['--path-style'] : [])], { env, cwd: root });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout: string; stderr: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const ferry = (args: string[], env = cliEnv(dir)) => runFerry(args, env);
 
 beforeAll(async () => {
   store = testStore();
@@ -86,7 +60,7 @@ describe('ferry command line', () => {
   });
 
   it('exits non-zero with a one-line reason on a wrong secret', async () => {
-    const result = await ferry(['ls', `s3://${bucket}/`], cliEnv({ AWS_SECRET_ACCESS_KEY: 'wrong' }));
+    const result = await ferry(['ls', `s3://${bucket}/`], cliEnv(dir, { AWS_SECRET_ACCESS_KEY: 'wrong' }));
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^ferry: InvalidSecret: The server rejected the request signature[^\n]*\n$/);
   });

@@ -1,0 +1,161 @@
+// What each unfinished transfer has done, on disk, so it can resume after a crash or a restart.
+
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { ObjectHeaders } from '../../shared/transfer.js';
+
+export interface UploadRecord {
+  version: 1;
+  kind: 'upload';
+  id: string;
+  /** Which server: endpoint URL or "aws:<region>", so a journal never resumes on another one. */
+  server: string;
+  bucket: string;
+  key: string;
+  source: string;
+  size: number;
+  mtimeMs: number;
+  partSize: number;
+  uploadId: string;
+  headers?: ObjectHeaders;
+  /** Finished parts: number, ETag and the MD5 (hex) of the bytes sent. */
+  parts: { n: number; etag: string; md5: string; crc32?: string }[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface DownloadRecord {
+  version: 1;
+  kind: 'download';
+  id: string;
+  server: string;
+  bucket: string;
+  key: string;
+  target: string;
+  size: number;
+  etag: string;
+  rangeSize: number;
+  /** Indexes of the ranges already written to the temporary file. */
+  ranges: number[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type JournalRecord = UploadRecord | DownloadRecord;
+
+/** The per-user folder for Ferry's state (XDG on Linux, Application Support on macOS, LOCALAPPDATA on Windows). */
+export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.FERRY_STATE_DIR) return env.FERRY_STATE_DIR;
+  const home = os.homedir();
+  if (process.platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'Ferry');
+  if (process.platform === 'win32') return path.join(env.LOCALAPPDATA ?? path.join(home, 'AppData', 'Local'), 'Ferry');
+  return path.join(env.XDG_STATE_HOME ?? path.join(home, '.local', 'state'), 'ferry');
+}
+
+/**
+ * One JSON file per transfer under `<dir>/journal/`. A write goes to a temporary file that is then
+ * renamed over the old one, so a crash mid-write leaves the previous version, never a torn one.
+ * No fsync per write: resume reconciles with the server (ListParts) and re-checks the bytes.
+ */
+export class Journal {
+  readonly dir: string;
+
+  constructor(stateDir: string) {
+    this.dir = path.join(stateDir, 'journal');
+  }
+
+  private file(id: string): string {
+    return path.join(this.dir, `${id}.json`);
+  }
+
+  async write(record: JournalRecord): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    const temp = path.join(this.dir, `.${record.id}.${randomBytes(4).toString('hex')}.tmp`);
+    await writeFile(temp, JSON.stringify(record));
+    await rename(temp, this.file(record.id));
+  }
+
+  async remove(id: string): Promise<void> {
+    await rm(this.file(id), { force: true });
+  }
+
+  /** Every readable record; unreadable files (another version's, or damaged) are passed over. */
+  async list(): Promise<JournalRecord[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch {
+      return [];
+    }
+    const records: JournalRecord[] = [];
+    for (const name of names) {
+      if (!name.endsWith('.json') || name.startsWith('.')) continue;
+      try {
+        const record = JSON.parse(await readFile(path.join(this.dir, name), 'utf8')) as JournalRecord;
+        if (record.version === 1 && (record.kind === 'upload' || record.kind === 'download')) records.push(record);
+      } catch {
+        // A file from a newer Ferry, or damaged by hand: not ours to resume.
+      }
+    }
+    return records;
+  }
+
+  async findUpload(server: string, bucket: string, key: string, source: string): Promise<UploadRecord | undefined> {
+    return (await this.list()).find((r): r is UploadRecord => r.kind === 'upload' && r.server === server && r.bucket === bucket && r.key === key && r.source === source);
+  }
+
+  async findDownload(server: string, bucket: string, key: string, target: string): Promise<DownloadRecord | undefined> {
+    return (await this.list()).find((r): r is DownloadRecord => r.kind === 'download' && r.server === server && r.bucket === bucket && r.key === key && r.target === target);
+  }
+}
+
+/**
+ * Keeps one record on disk as it changes: at most one write in flight, and the newest state
+ * written next, so a burst of finished parts costs a couple of writes, not one each.
+ */
+export class JournalWriter<R extends JournalRecord> {
+  private readonly journal: Journal;
+  readonly record: R;
+  private writing: Promise<void> | undefined;
+  private dirty = false;
+  private failure: unknown;
+
+  constructor(journal: Journal, record: R) {
+    this.journal = journal;
+    this.record = record;
+  }
+
+  update(change: (record: R) => void): void {
+    change(this.record);
+    this.record.updatedAt = new Date().toISOString();
+    this.dirty = true;
+    this.writing ??= this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.dirty) {
+        this.dirty = false;
+        await this.journal.write(this.record);
+      }
+    } catch (error) {
+      this.failure ??= error;
+    } finally {
+      this.writing = undefined;
+    }
+  }
+
+  /** Waits until the latest state is on disk. */
+  async flush(): Promise<void> {
+    while (this.writing) await this.writing;
+    if (this.dirty) await this.drain();
+    if (this.failure) throw this.failure;
+  }
+
+  async remove(): Promise<void> {
+    await this.flush().catch(() => undefined);
+    await this.journal.remove(this.record.id);
+  }
+}

@@ -1,0 +1,47 @@
+// Runs the real `ferry` command line against the test account, as a user would.
+
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { testAccount } from './s3.js';
+
+const run = promisify(execFile);
+export const repoRoot = path.resolve(import.meta.dirname, '../..');
+const bin = path.join(repoRoot, 'bin/ferry.js');
+
+/** Only what the command needs: the test account in AWS_* variables and a HOME of the test's own. */
+export function cliEnv(home: string, overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const account = testAccount();
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: home,
+    AWS_ACCESS_KEY_ID: account.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: account.credentials.secretAccessKey,
+    AWS_REGION: account.endpoint.region,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    ...overrides,
+  };
+  if (account.endpoint.endpoint) env.AWS_ENDPOINT_URL = account.endpoint.endpoint;
+  return env;
+}
+
+function withAccountFlags(args: string[]): string[] {
+  // `transfers` reads only the local journal and takes no account flags.
+  const takesAccount = args[0] !== 'transfers';
+  return [bin, ...args, ...(takesAccount && testAccount().endpoint.forcePathStyle ? ['--path-style'] : [])];
+}
+
+export async function ferry(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, withAccountFlags(args), { env, cwd: repoRoot });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout: string; stderr: string };
+    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+/** Starts `ferry` without waiting, for tests that kill it mid-transfer. */
+export function spawnFerry(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  return spawn(process.execPath, withAccountFlags(args), { env, cwd: repoRoot, stdio: 'ignore' });
+}
