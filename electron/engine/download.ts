@@ -1,13 +1,14 @@
 // One object to one file: ranged GETs in parallel, written at their offsets into a temporary file
 // beside the target, verified, then renamed into place.
 
-import { mkdir, open, rename, rm, utimes, writeFile, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, rename, rm, stat, utimes, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { VerifyResult } from '../../shared/transfer.js';
 import { isMd5Etag, md5, multipartEtagParts, etagIsContentHash } from './checksum.js';
 import { segmentCallOptions } from './context.js';
 import { FerryError, fromFsError } from './errors.js';
 import { SequentialVerifier } from './downloadVerifier.js';
+import { JournalWriter, type DownloadRecord } from './journal.js';
 import { partPlan, rangePlan, partRange } from './partPlan.js';
 import { runSegments } from './segments.js';
 import { Transfer } from './transfer.js';
@@ -41,6 +42,8 @@ export function temporaryPathFor(target: string): string {
 }
 
 export class DownloadTransfer extends Transfer<DownloadJob> {
+  private writer: JournalWriter<DownloadRecord> | undefined;
+
   private get temp(): string {
     return temporaryPathFor(this.job.target);
   }
@@ -63,11 +66,12 @@ export class DownloadTransfer extends Transfer<DownloadJob> {
       });
       verified = await this.compare(check, md5(new Uint8Array()).toString('hex'));
     } else {
-      const file = await open(temp, 'w+').catch((error: unknown) => {
+      const resume = await this.startOrResume(info);
+      const file = await open(temp, resume.ranges.size > 0 ? 'r+' : 'w+').catch((error: unknown) => {
         throw fromFsError(error, temp);
       });
       try {
-        verified = await this.fetchRanges(file, temp, info, check);
+        verified = await this.fetchRanges(file, temp, info, check, resume);
         // A large file is flushed before it takes the target's name, so a power cut cannot leave a
         // file of the right size full of zeros; for small files the cost per file outweighs that.
         if (info.size > ctx.settings.partSize) await file.datasync();
@@ -79,26 +83,96 @@ export class DownloadTransfer extends Transfer<DownloadJob> {
       throw fromFsError(error, job.target);
     });
     if (info.lastModified) await utimes(job.target, info.lastModified, info.lastModified).catch(() => undefined);
+    await this.writer?.remove();
     return verified;
   }
 
-  protected override async cleanUp(): Promise<void> {
+  /**
+   * A lost network or a busy server keeps the temporary file and its journal for the next run;
+   * anything else (cancel, a changed object, a full disk) removes both.
+   */
+  protected override async cleanUp(error: FerryError): Promise<FerryError> {
+    if (this.writer && error.retryable && error.code !== 'Cancelled') {
+      await this.writer.flush().catch(() => undefined);
+      return new FerryError(error.code, `${error.message} The partial download is kept: run it again to resume.`, { cause: error, retryable: true });
+    }
     await rm(this.temp, { force: true }).catch(() => undefined);
+    await this.writer?.remove().catch(() => undefined);
+    return error;
   }
 
-  private async fetchRanges(file: FileHandle, temp: string, info: ObjectInfo, check: EtagCheck): Promise<VerifyResult> {
+  /**
+   * Picks up this target's interrupted download when the journal, the temporary file and the
+   * object still agree (same ETag and size): the ranges on disk are kept. Otherwise starts clean
+   * and, if there was something to resume, says why not.
+   */
+  private async startOrResume(info: ObjectInfo): Promise<{ ranges: Set<number>; rangeSize: number }> {
+    const { ctx, job, temp, meter } = this;
+    if (!ctx.journal) return { ranges: new Set(), rangeSize: ctx.settings.partSize };
+    const previous = await ctx.journal.findDownload(ctx.server, job.bucket, job.key, job.target);
+    let restartedBecause: string | undefined;
+    if (previous) {
+      const onDisk = await stat(temp).catch(() => undefined);
+      if (previous.etag !== info.etag || previous.size !== info.size) restartedBecause = 'the object changed on the server since the interrupted download';
+      else if (!onDisk || onDisk.size !== info.size) restartedBecause = 'its partial file is gone';
+      else {
+        this.writer = new JournalWriter(ctx.journal, previous);
+        const ranges = new Set(previous.ranges);
+        const rangeCount = Math.ceil(info.size / previous.rangeSize);
+        const bytesDone = [...ranges].reduce((sum, i) => sum + (i === rangeCount - 1 ? info.size - i * previous.rangeSize : previous.rangeSize), 0);
+        ctx.hub.emit({ type: 'resumed', transferId: meter.id, kind: 'download', bucket: job.bucket, key: job.key, segmentsDone: ranges.size, segmentCount: rangeCount, bytesDone });
+        return { ranges, rangeSize: previous.rangeSize };
+      }
+      await ctx.journal.remove(previous.id);
+      ctx.hub.emit({ type: 'resumed', transferId: meter.id, kind: 'download', bucket: job.bucket, key: job.key, segmentsDone: 0, segmentCount: 0, bytesDone: 0, restartedBecause });
+    }
+    // Small objects are one range: nothing to resume, so no journal is written for them.
+    if (info.size <= ctx.settings.partSize) return { ranges: new Set(), rangeSize: ctx.settings.partSize };
+    const now = new Date().toISOString();
+    this.writer = new JournalWriter<DownloadRecord>(ctx.journal, {
+      version: 1,
+      kind: 'download',
+      id: meter.id,
+      server: ctx.server,
+      bucket: job.bucket,
+      key: job.key,
+      target: job.target,
+      size: info.size,
+      etag: info.etag,
+      rangeSize: ctx.settings.partSize,
+      ranges: [],
+      createdAt: now,
+      updatedAt: now,
+    });
+    return { ranges: new Set(), rangeSize: ctx.settings.partSize };
+  }
+
+  private async fetchRanges(file: FileHandle, temp: string, info: ObjectInfo, check: EtagCheck, resume: { ranges: Set<number>; rangeSize: number }): Promise<VerifyResult> {
     const { meter, ctx } = this;
-    const plan = rangePlan(info.size, ctx.settings.partSize);
+    const plan = rangePlan(info.size, resume.rangeSize);
     const ranges = Array.from({ length: plan.partCount }, (_, i) => partRange(plan, i));
     meter.plan(info.size, ranges);
     await file.truncate(info.size).catch((error: unknown) => {
       throw fromFsError(error, temp);
     });
     const verifier = check.kind === 'none' ? undefined : new SequentialVerifier(file, temp, info.size, check.kind === 'multipart' ? check.partSize : undefined);
+    const todo: number[] = [];
+    for (const [index, range] of ranges.entries()) {
+      if (!resume.ranges.has(index)) {
+        todo.push(index);
+        continue;
+      }
+      meter.segmentStatus(index, 'done');
+      meter.addBytes(index, range.length);
+      verifier?.rangeDone(range.offset, range.length);
+    }
+    // Written before the first range: from here on the temporary file is worth keeping.
+    this.writer?.update(() => undefined);
 
-    await runSegments(ranges.map((_, i) => i), ctx.settings.partsInFlight, meter, this.controller.signal, async (index, signal) => {
+    await runSegments(todo, ctx.settings.partsInFlight, meter, this.controller.signal, async (index, signal) => {
       const range = ranges[index] as { offset: number; length: number };
       await this.fetchRange(file, temp, index, range, info.etag, signal);
+      this.writer?.update((r) => r.ranges.push(index));
       verifier?.rangeDone(range.offset, range.length);
     });
     if (!verifier || check.kind === 'none') return { method: 'size-only', reason: check.kind === 'none' ? check.reason : '' };

@@ -34,8 +34,7 @@ export abstract class Transfer<Job> {
       this.ctx.hub.emit({ type: 'finished', transfer: this.meter.summary(), verified });
       return verified;
     } catch (thrown) {
-      const error: FerryError = this.controller.signal.aborted ? cancelledError(thrown) : asFerryError(thrown);
-      await this.cleanUp();
+      const error = await this.cleanUp(this.controller.signal.aborted ? cancelledError(thrown) : asFerryError(thrown));
       this.meter.setStatus(error.code === 'Cancelled' ? 'cancelled' : 'failed', error.toInfo());
       this.ctx.hub.flush(this.meter);
       throw error;
@@ -46,6 +45,8 @@ export abstract class Transfer<Job> {
 
   protected abstract transfer(): Promise<VerifyResult>;
 
-  /** Removes what a failed or cancelled attempt left locally. */
-  protected async cleanUp(): Promise<void> {}
+  /** Removes (or keeps, for resume) what a failed or cancelled run left; may reword the error. */
+  protected cleanUp(error: FerryError): Promise<FerryError> {
+    return Promise.resolve(error);
+  }
 }
