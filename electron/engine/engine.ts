@@ -11,7 +11,7 @@ import { DownloadTransfer, type DownloadJob } from './download.js';
 import { md5 } from './checksum.js';
 import { asFerryError, cancelledError, fromFsError } from './errors.js';
 import { Budget } from './budget.js';
-import type { Journal } from './journal.js';
+import type { Journal, JournalRecord } from './journal.js';
 import { PartBuffers } from './partBuffers.js';
 import { ProgressHub, TransferMeter, type EventSink } from './progress.js';
 import { S3Store, type MultipartUploadInfo } from './s3/store.js';
@@ -102,6 +102,11 @@ export class TransferEngine {
   async download(job: DownloadJob, signal?: AbortSignal): Promise<VerifyResult> {
     const transfer = new DownloadTransfer(job, this.meter('download', job.bucket, job.key, job.target), this.ctx, signal);
     return this.inFileSlot(() => transfer.run(), signal);
+  }
+
+  /** Transfers interrupted earlier (crash, lost network, restart) that the same upload or download resumes. */
+  async interrupted(): Promise<JournalRecord[]> {
+    return (await this.ctx.journal?.list()) ?? [];
   }
 
   /** A bucket's incomplete multipart uploads with their parts and bytes (what they cost). */

@@ -7,7 +7,14 @@ export interface RetryPolicy {
   maxAttempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
+  /**
+   * While the server cannot be reached at all (refused, reset, timed out), keep trying past
+   * maxAttempts for this long: a lost network or a restarting server is waited out.
+   */
+  offlineWaitMs?: number;
 }
+
+const OFFLINE_CODES = new Set(['NetworkError', 'EndpointUnreachable', 'Timeout']);
 
 export interface RetryNotice {
   attempt: number;
@@ -31,6 +38,7 @@ export async function withRetry<T>(
   options: { signal?: AbortSignal; onRetry?: (notice: RetryNotice) => void } = {},
 ): Promise<T> {
   const { signal, onRetry } = options;
+  let offlineSince: number | undefined;
   for (let attempt = 1; ; attempt++) {
     if (signal?.aborted) throw cancelledError(signal.reason);
     try {
@@ -38,13 +46,18 @@ export async function withRetry<T>(
     } catch (thrown) {
       if (signal?.aborted) throw cancelledError(signal.reason);
       const error = asFerryError(thrown);
-      if (!error.retryable || attempt >= policy.maxAttempts) {
+      const offline = OFFLINE_CODES.has(error.code);
+      if (offline) offlineSince ??= Date.now();
+      else offlineSince = undefined;
+      const waitingOut = offline && offlineSince !== undefined && Date.now() - offlineSince < (policy.offlineWaitMs ?? 0);
+      if (!error.retryable || (attempt >= policy.maxAttempts && !waitingOut)) {
         if (error.retryable) {
-          throw new FerryError(error.code, `${error.message} (gave up after ${attempt} attempts)`, { cause: error, retryable: true });
+          const over = offlineSince !== undefined ? ` over ${Math.round((Date.now() - offlineSince) / 1000)} s` : '';
+          throw new FerryError(error.code, `${error.message} (gave up after ${attempt} attempts${over})`, { cause: error, retryable: true });
         }
         throw error;
       }
-      let delayMs = backoffDelay(policy, attempt);
+      let delayMs = backoffDelay(policy, Math.min(attempt, 30));
       if (error.code === 'Throttled') delayMs = Math.max(delayMs, Math.min(policy.maxDelayMs, 1000));
       onRetry?.({ attempt, delayMs, error });
       try {

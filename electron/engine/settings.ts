@@ -29,6 +29,8 @@ export interface TransferSettings {
   /** First backoff delay; doubles each attempt, with full jitter, up to maxRetryDelayMs. */
   baseRetryDelayMs: number;
   maxRetryDelayMs: number;
+  /** How long a transfer waits for an unreachable server (lost network, restart) before it fails, resumable. */
+  offlineWaitMs: number;
   /** A request that sends or receives nothing for this long is dropped and retried. */
   idleTimeoutMs: number;
   /** Minimum interval between progress events of one transfer. */
@@ -47,6 +49,7 @@ export const DEFAULT_SETTINGS: TransferSettings = {
   maxAttempts: 8,
   baseRetryDelayMs: 200,
   maxRetryDelayMs: 20_000,
+  offlineWaitMs: 300_000,
   idleTimeoutMs: 60_000,
   progressIntervalMs: 250,
   crc32: 'auto',
@@ -65,6 +68,7 @@ const BOUNDS: Record<Exclude<keyof TransferSettings, 'crc32'>, Bound> = {
   maxAttempts: { min: 1, max: 100 },
   baseRetryDelayMs: { min: 0, max: 60_000 },
   maxRetryDelayMs: { min: 0, max: 600_000 },
+  offlineWaitMs: { min: 0, max: 86_400_000 },
   idleTimeoutMs: { min: 1_000, max: 3_600_000 },
   progressIntervalMs: { min: 10, max: 10_000 },
 };
@@ -101,5 +105,5 @@ export function parseSize(text: string): number {
 }
 
 export function retryPolicy(settings: TransferSettings): RetryPolicy {
-  return { maxAttempts: settings.maxAttempts, baseDelayMs: settings.baseRetryDelayMs, maxDelayMs: settings.maxRetryDelayMs };
+  return { maxAttempts: settings.maxAttempts, baseDelayMs: settings.baseRetryDelayMs, maxDelayMs: settings.maxRetryDelayMs, offlineWaitMs: settings.offlineWaitMs };
 }

@@ -31,7 +31,7 @@ export function testAccount(role: 'owner' | 'reader' = 'owner'): TestAccount {
 }
 
 export function testStore(account = testAccount()): S3Store {
-  const settings = resolveSettings({ maxAttempts: 3, baseRetryDelayMs: 50 });
+  const settings = resolveSettings({ maxAttempts: 3, baseRetryDelayMs: 50, offlineWaitMs: 20_000 });
   return new S3Store({ endpoint: account.endpoint, credentials: account.credentials, retry: retryPolicy(settings), maxSockets: 32, idleTimeoutMs: 60_000 });
 }
 
@@ -40,7 +40,7 @@ export function testEngine(options: Partial<EngineOptions> = {}, account = testA
     endpoint: account.endpoint,
     credentials: account.credentials,
     ...options,
-    settings: { baseRetryDelayMs: 20, maxRetryDelayMs: 500, maxAttempts: 4, progressIntervalMs: 50, ...options.settings },
+    settings: { baseRetryDelayMs: 20, maxRetryDelayMs: 500, maxAttempts: 4, offlineWaitMs: 20_000, progressIntervalMs: 50, ...options.settings },
   });
 }
 

@@ -325,13 +325,13 @@ export class S3Store {
   }
 
   /** Every part the server holds for an upload, following pages (a listing returns at most 1,000). */
-  async listParts(input: { bucket: string; key: string; uploadId: string }, options: CallOptions = {}): Promise<CompletedPart[]> {
+  async listParts(input: { bucket: string; key: string; uploadId: string; pageSize?: number }, options: CallOptions = {}): Promise<CompletedPart[]> {
     const parts: CompletedPart[] = [];
     let marker: string | undefined;
     for (;;) {
       const out = await this.call({ bucket: input.bucket, key: input.key, action: 'listing uploaded parts' }, options, (abortSignal) =>
         this.client.send(
-          new ListPartsCommand({ Bucket: input.bucket, Key: input.key, UploadId: input.uploadId, PartNumberMarker: marker }),
+          new ListPartsCommand({ Bucket: input.bucket, Key: input.key, UploadId: input.uploadId, PartNumberMarker: marker, MaxParts: input.pageSize }),
           { abortSignal },
         ),
       );

@@ -61,3 +61,39 @@ describe('withRetry', () => {
     expect(backoffDelay(p, 9, () => 0)).toBe(0);
   });
 });
+
+describe('withRetry while the server is unreachable', () => {
+  it('keeps trying past maxAttempts for offlineWaitMs, then gives up saying how long it waited', async () => {
+    let calls = 0;
+    const started = Date.now();
+    await expect(
+      withRetry(async () => {
+        calls++;
+        throw new FerryError('EndpointUnreachable', 'refused', { retryable: true });
+      }, { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 10, offlineWaitMs: 200 }),
+    ).rejects.toThrow(/refused \(gave up after \d+ attempts over 0 s\)/);
+    expect(calls).toBeGreaterThan(2);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(200);
+  });
+
+  it('succeeds when the server comes back within the wait', async () => {
+    let calls = 0;
+    const result = await withRetry(async () => {
+      calls++;
+      if (calls < 6) throw new FerryError('NetworkError', 'reset', { retryable: true });
+      return 'back';
+    }, { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5, offlineWaitMs: 60_000 });
+    expect(result).toBe('back');
+  });
+
+  it('does not extend the attempts for a server that answers with errors', async () => {
+    let calls = 0;
+    await expect(
+      withRetry(async () => {
+        calls++;
+        throw new FerryError('ServerError', 'HTTP 500', { retryable: true });
+      }, { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2, offlineWaitMs: 60_000 }),
+    ).rejects.toThrow(/gave up after 3 attempts\)/);
+    expect(calls).toBe(3);
+  });
+});
