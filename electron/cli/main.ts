@@ -92,7 +92,9 @@ function report(result: BatchResult, verb: string): void {
   for (const failure of result.failures) process.stderr.write(`ferry: failed ${failure.item}: ${failure.error.message}\n`);
   const folders = result.folders > 0 && verb === 'Uploaded' ? ` and ${result.folders} empty folder${result.folders === 1 ? '' : 's'}` : '';
   const files = `${result.done} file${result.done === 1 ? '' : 's'}${folders}`;
-  process.stdout.write(`${verb} ${files}, ${result.bytes} bytes (${formatBytes(result.bytes)}) in ${result.seconds.toFixed(2)} s, ${formatRate(result.bytes, result.seconds)}\n`);
+  const earlier = result.resumedBytes > 0 ? `; ${formatBytes(result.resumedBytes)} of it moved before the interruption` : '';
+  const moved = result.bytes - result.resumedBytes;
+  process.stdout.write(`${verb} ${files}, ${result.bytes} bytes (${formatBytes(result.bytes)}${earlier}) in ${result.seconds.toFixed(2)} s, ${formatRate(moved, result.seconds)}\n`);
   if (result.failures.length > 0) {
     throw new Error(`${result.failures.length} item${result.failures.length === 1 ? '' : 's'} failed (listed above); the others were transferred.`);
   }

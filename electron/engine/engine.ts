@@ -33,6 +33,8 @@ export interface BatchResult {
   files: number;
   /** Files transferred. */
   done: number;
+  /** Of `bytes`, those already moved before an interruption (resumed, not sent again). */
+  resumedBytes: number;
   /** Empty folders kept (marker objects made on upload, local folders made on download). */
   folders: number;
   bytes: number;
@@ -80,7 +82,10 @@ export class TransferEngine {
     return () => this.listeners.delete(listener);
   }
 
+  private resumedBytes = 0;
+
   private emit(event: TransferEvent): void {
+    if (event.type === 'resumed') this.resumedBytes += event.bytesDone;
     for (const listener of this.listeners) listener(event);
   }
 
@@ -157,7 +162,8 @@ export class TransferEngine {
   /** Runs a plan: many files in flight; one file's failure does not stop the others. */
   async runUploads(plan: UploadPlan, signal?: AbortSignal): Promise<BatchResult> {
     const started = performance.now();
-    const result: BatchResult = { files: plan.files.length, done: 0, folders: 0, bytes: 0, seconds: 0, failures: [], skipped: plan.skipped };
+    const resumedBefore = this.resumedBytes;
+    const result: BatchResult = { files: plan.files.length, done: 0, folders: 0, bytes: 0, resumedBytes: 0, seconds: 0, failures: [], skipped: plan.skipped };
     const empty = new Uint8Array();
     const emptyMd5 = md5(empty).toString('base64');
     await this.eachInFlight(plan.folderMarkers, async (key) => {
@@ -179,13 +185,15 @@ export class TransferEngine {
     });
     if (signal?.aborted) throw cancelledError(signal.reason);
     result.seconds = (performance.now() - started) / 1000;
+    result.resumedBytes = this.resumedBytes - resumedBefore;
     this.ctx.buffers.trim();
     return result;
   }
 
   async runDownloads(plan: DownloadPlan, signal?: AbortSignal): Promise<BatchResult> {
     const started = performance.now();
-    const result: BatchResult = { files: plan.files.length, done: 0, folders: 0, bytes: 0, seconds: 0, failures: [], skipped: [] };
+    const resumedBefore = this.resumedBytes;
+    const result: BatchResult = { files: plan.files.length, done: 0, folders: 0, bytes: 0, resumedBytes: 0, seconds: 0, failures: [], skipped: [] };
     for (const refused of plan.refused) result.failures.push({ item: refused.key, error: refused.error });
     for (const folder of plan.folders) {
       await mkdir(folder, { recursive: true }).then(
@@ -204,6 +212,7 @@ export class TransferEngine {
     });
     if (signal?.aborted) throw cancelledError(signal.reason);
     result.seconds = (performance.now() - started) / 1000;
+    result.resumedBytes = this.resumedBytes - resumedBefore;
     return result;
   }
 }
