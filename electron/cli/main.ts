@@ -88,6 +88,9 @@ function interruptSignal(): AbortSignal {
 }
 
 function report(result: BatchResult, verb: string): void {
+  if (result.alreadyDone > 0) {
+    process.stderr.write(`ferry: resuming: ${result.alreadyDone} of ${result.files} files were done before the interruption and were not sent again.\n`);
+  }
   for (const skipped of result.skipped) process.stderr.write(`ferry: skipped ${skipped.path}: ${skipped.reason}\n`);
   for (const failure of result.failures) process.stderr.write(`ferry: failed ${failure.item}: ${failure.error.message}\n`);
   const folders = result.folders > 0 && verb === 'Uploaded' ? ` and ${result.folders} empty folder${result.folders === 1 ? '' : 's'}` : '';

@@ -13,7 +13,10 @@ import type { UploadJob } from './upload.js';
 
 export interface UploadPlan {
   bucket: string;
-  files: (UploadJob & { size: number })[];
+  /** What was asked, as the batch's identity for resume. */
+  sources: string[];
+  destination: string;
+  files: (UploadJob & { size: number; mtimeMs: number })[];
   /** Keys ending in '/' for empty folders, created as zero-byte marker objects. */
   folderMarkers: string[];
   skipped: { path: string; reason: string }[];
@@ -25,7 +28,7 @@ export interface UploadPlan {
  * uploaded under exactly that key.
  */
 export async function planUploads(sources: string[], bucket: string, destination: string, headers?: ObjectHeaders, signal?: AbortSignal): Promise<UploadPlan> {
-  const plan: UploadPlan = { bucket, files: [], folderMarkers: [], skipped: [] };
+  const plan: UploadPlan = { bucket, sources: sources.map((s) => path.resolve(s)), destination, files: [], folderMarkers: [], skipped: [] };
   const asPrefix = destination === '' || destination.endsWith('/') || sources.length > 1;
   for (const source of sources) {
     const absolute = path.resolve(source);
@@ -34,12 +37,12 @@ export async function planUploads(sources: string[], bucket: string, destination
     });
     if (stats.isFile()) {
       const key = asPrefix ? joinKey(destination, path.basename(absolute)) : destination;
-      plan.files.push({ source: absolute, bucket, key, headers, size: stats.size });
+      plan.files.push({ source: absolute, bucket, key, headers, size: stats.size, mtimeMs: stats.mtimeMs });
     } else if (stats.isDirectory()) {
       const base = joinKey(destination, path.basename(absolute));
       const walked = await walkFolder(absolute, signal);
       for (const file of walked.files) {
-        plan.files.push({ source: file.absolute, bucket, key: keyForPath(base, file.relative), headers, size: file.size });
+        plan.files.push({ source: file.absolute, bucket, key: keyForPath(base, file.relative), headers, size: file.size, mtimeMs: file.mtimeMs });
       }
       for (const folder of walked.emptyFolders) plan.folderMarkers.push(`${folder ? keyForPath(base, folder) : base}/`);
       plan.skipped.push(...walked.skipped);
@@ -51,6 +54,10 @@ export async function planUploads(sources: string[], bucket: string, destination
 }
 
 export interface DownloadPlan {
+  bucket: string;
+  /** What was asked, as the batch's identity for resume. */
+  keyOrPrefix: string;
+  folder: string;
   files: (DownloadJob & { size: number })[];
   /** Local folders to create (from marker objects and the downloaded prefix itself). */
   folders: string[];
@@ -65,7 +72,7 @@ export interface DownloadPlan {
  */
 export async function planDownloads(store: S3Store, bucket: string, keyOrPrefix: string, folder: string, signal?: AbortSignal): Promise<DownloadPlan> {
   const root = path.resolve(folder);
-  const plan: DownloadPlan = { files: [], folders: [], refused: [] };
+  const plan: DownloadPlan = { bucket, keyOrPrefix, folder: root, files: [], folders: [], refused: [] };
   if (keyOrPrefix !== '' && !keyOrPrefix.endsWith('/')) {
     try {
       const info = await store.headObject(bucket, keyOrPrefix, { signal });

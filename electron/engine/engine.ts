@@ -1,7 +1,7 @@
 // The transfer engine's front door: one object per account, running uploads and downloads.
 
 import { randomUUID } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import type { S3Endpoint } from '../../shared/account.js';
 import type { ErrorInfo } from '../../shared/errors.js';
 import type { ObjectHeaders, TransferEvent, VerifyResult } from '../../shared/transfer.js';
@@ -11,7 +11,7 @@ import { DownloadTransfer, type DownloadJob } from './download.js';
 import { md5 } from './checksum.js';
 import { asFerryError, cancelledError, fromFsError } from './errors.js';
 import { Budget } from './budget.js';
-import type { Journal, JournalRecord } from './journal.js';
+import { BatchLog, type Journal, type JournalRecord } from './journal.js';
 import { PartBuffers } from './partBuffers.js';
 import { ProgressHub, TransferMeter, type EventSink } from './progress.js';
 import { S3Store, type MultipartUploadInfo } from './s3/store.js';
@@ -33,6 +33,8 @@ export interface BatchResult {
   files: number;
   /** Files transferred. */
   done: number;
+  /** Of `done`, files a previous, interrupted run of the same batch had finished (not sent again). */
+  alreadyDone: number;
   /** Of `bytes`, those already moved before an interruption (resumed, not sent again). */
   resumedBytes: number;
   /** Empty folders kept (marker objects made on upload, local folders made on download). */
@@ -133,6 +135,12 @@ export class TransferEngine {
     }
   }
 
+  /** The finished-files log of a batch of several files (a single file resumes by its own journal). */
+  private async batchLog(files: number, identity: unknown): Promise<BatchLog | undefined> {
+    if (!this.ctx.journal || files < 2) return undefined;
+    return BatchLog.open(this.ctx.journal, identity);
+  }
+
   /** Runs `work` for each item with at most filesInFlight at once, without a promise per waiting item. */
   private async eachInFlight<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {
     let next = 0;
@@ -163,7 +171,7 @@ export class TransferEngine {
   async runUploads(plan: UploadPlan, signal?: AbortSignal): Promise<BatchResult> {
     const started = performance.now();
     const resumedBefore = this.resumedBytes;
-    const result: BatchResult = { files: plan.files.length, done: 0, folders: 0, bytes: 0, resumedBytes: 0, seconds: 0, failures: [], skipped: plan.skipped };
+    const result: BatchResult = { files: plan.files.length, done: 0, alreadyDone: 0, folders: 0, bytes: 0, resumedBytes: 0, seconds: 0, failures: [], skipped: plan.skipped };
     const empty = new Uint8Array();
     const emptyMd5 = md5(empty).toString('base64');
     await this.eachInFlight(plan.folderMarkers, async (key) => {
@@ -174,18 +182,29 @@ export class TransferEngine {
         result.failures.push({ item: key, error: asFerryError(error).toInfo() });
       }
     });
+    const log = await this.batchLog(plan.files.length, { kind: 'upload', server: this.ctx.server, bucket: plan.bucket, sources: plan.sources, destination: plan.destination });
     await this.eachInFlight(plan.files, async (job) => {
+      const before = log?.get(job.source);
+      if (before && before.key === job.key && before.size === job.size && before.mtimeMs === job.mtimeMs) {
+        result.alreadyDone++;
+        result.done++;
+        result.bytes += job.size;
+        result.resumedBytes += job.size;
+        return;
+      }
       try {
         await this.upload(job, signal);
         result.done++;
         result.bytes += job.size;
+        await log?.add({ id: job.source, key: job.key, size: job.size, mtimeMs: job.mtimeMs });
       } catch (error) {
         result.failures.push({ item: job.source, error: asFerryError(error).toInfo() });
       }
     });
+    if (log && result.failures.length === 0 && !signal?.aborted) await log.remove();
     if (signal?.aborted) throw cancelledError(signal.reason);
     result.seconds = (performance.now() - started) / 1000;
-    result.resumedBytes = this.resumedBytes - resumedBefore;
+    result.resumedBytes += this.resumedBytes - resumedBefore;
     this.ctx.buffers.trim();
     return result;
   }
@@ -193,7 +212,7 @@ export class TransferEngine {
   async runDownloads(plan: DownloadPlan, signal?: AbortSignal): Promise<BatchResult> {
     const started = performance.now();
     const resumedBefore = this.resumedBytes;
-    const result: BatchResult = { files: plan.files.length, done: 0, folders: 0, bytes: 0, resumedBytes: 0, seconds: 0, failures: [], skipped: [] };
+    const result: BatchResult = { files: plan.files.length, done: 0, alreadyDone: 0, folders: 0, bytes: 0, resumedBytes: 0, seconds: 0, failures: [], skipped: [] };
     for (const refused of plan.refused) result.failures.push({ item: refused.key, error: refused.error });
     for (const folder of plan.folders) {
       await mkdir(folder, { recursive: true }).then(
@@ -201,18 +220,29 @@ export class TransferEngine {
         (error: unknown) => result.failures.push({ item: folder, error: fromFsError(error, folder).toInfo() }),
       );
     }
+    const log = await this.batchLog(plan.files.length, { kind: 'download', server: this.ctx.server, bucket: plan.bucket, keyOrPrefix: plan.keyOrPrefix, folder: plan.folder });
     await this.eachInFlight(plan.files, async (job) => {
+      const before = log?.get(job.key);
+      if (before && before.etag === job.listed?.etag && before.size === job.size && (await stat(job.target).then((s) => s.size === job.size, () => false))) {
+        result.alreadyDone++;
+        result.done++;
+        result.bytes += job.size;
+        result.resumedBytes += job.size;
+        return;
+      }
       try {
         await this.download(job, signal);
         result.done++;
         result.bytes += job.size;
+        await log?.add({ id: job.key, key: job.key, size: job.size, etag: job.listed?.etag });
       } catch (error) {
         result.failures.push({ item: `s3://${job.bucket}/${job.key}`, error: asFerryError(error).toInfo() });
       }
     });
+    if (log && result.failures.length === 0 && !signal?.aborted) await log.remove();
     if (signal?.aborted) throw cancelledError(signal.reason);
     result.seconds = (performance.now() - started) / 1000;
-    result.resumedBytes = this.resumedBytes - resumedBefore;
+    result.resumedBytes += this.resumedBytes - resumedBefore;
     return result;
   }
 }

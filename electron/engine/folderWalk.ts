@@ -9,6 +9,7 @@ export interface WalkedFile {
   /** Relative to the walked folder, in the OS's separators. */
   relative: string;
   size: number;
+  mtimeMs: number;
 }
 
 export interface WalkResult {
@@ -38,7 +39,7 @@ export async function walkFolder(root: string, signal?: AbortSignal): Promise<Wa
       } else if (entry.isFile() || entry.isSymbolicLink()) {
         const stats = await stat(absolute).catch(() => undefined);
         if (!stats) result.skipped.push({ path: absolute, reason: 'a broken symbolic link' });
-        else if (stats.isFile()) result.files.push({ absolute, relative: childRelative, size: stats.size });
+        else if (stats.isFile()) result.files.push({ absolute, relative: childRelative, size: stats.size, mtimeMs: stats.mtimeMs });
         else if (stats.isDirectory()) result.skipped.push({ path: absolute, reason: 'a symbolic link to a folder' });
         else result.skipped.push({ path: absolute, reason: 'not a regular file' });
       } else {

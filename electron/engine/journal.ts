@@ -1,7 +1,7 @@
 // What each unfinished transfer has done, on disk, so it can resume after a crash or a restart.
 
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { appendFile, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { ObjectHeaders } from '../../shared/transfer.js';
@@ -157,5 +157,64 @@ export class JournalWriter<R extends JournalRecord> {
   async remove(): Promise<void> {
     await this.flush().catch(() => undefined);
     await this.journal.remove(this.record.id);
+  }
+}
+
+/** One finished file of a batch (a folder upload or a prefix download). */
+export interface BatchEntry {
+  /** The local path (upload) or the key (download). */
+  id: string;
+  key: string;
+  size: number;
+  mtimeMs?: number;
+  etag?: string;
+}
+
+/**
+ * The files a batch has finished, so running the same folder upload or prefix download again
+ * skips them. Append-only (one JSON line per file): a million files cost a million short appends,
+ * not a million rewrites; a line torn by a crash is ignored, and that file is simply sent again.
+ */
+export class BatchLog {
+  private readonly file: string;
+  private readonly entries: Map<string, BatchEntry>;
+  private appending: Promise<void> = Promise.resolve();
+
+  private constructor(file: string, entries: Map<string, BatchEntry>) {
+    this.file = file;
+    this.entries = entries;
+  }
+
+  /** The log of the batch with this identity (what was asked: server, bucket, paths, prefix). */
+  static async open(journal: Journal, identity: unknown): Promise<BatchLog> {
+    const name = createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 32);
+    const file = path.join(journal.dir, `batch-${name}.log`);
+    const entries = new Map<string, BatchEntry>();
+    const text = await readFile(file, 'utf8').catch(() => '');
+    for (const line of text.split('\n')) {
+      try {
+        const entry = JSON.parse(line) as BatchEntry;
+        if (typeof entry.id === 'string') entries.set(entry.id, entry);
+      } catch {
+        // the last line of a crashed run may be torn
+      }
+    }
+    await mkdir(journal.dir, { recursive: true });
+    return new BatchLog(file, entries);
+  }
+
+  get(id: string): BatchEntry | undefined {
+    return this.entries.get(id);
+  }
+
+  add(entry: BatchEntry): Promise<void> {
+    this.entries.set(entry.id, entry);
+    this.appending = this.appending.then(() => appendFile(this.file, `${JSON.stringify(entry)}\n`)).catch(() => undefined);
+    return this.appending;
+  }
+
+  async remove(): Promise<void> {
+    await this.appending;
+    await rm(this.file, { force: true });
   }
 }

@@ -1,0 +1,92 @@
+// A folder upload or a prefix download killed midway, run again: the files it had finished are
+// not sent again, the rest are, and the result is identical.
+
+import path from 'node:path';
+import { mkdir, readFile, readdir } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { S3Store } from '../../../electron/engine/s3/store.js';
+import { cliEnv, ferry, spawnFerry } from '../../support/cli.js';
+import { removeDir, tempDir, treeHashes, writeRandomFile } from '../../support/files.js';
+import { createTestBucket, removeTestBucket, testStore } from '../../support/s3.js';
+
+const FILES = 300;
+
+let store: S3Store;
+let bucket: string;
+let dir: string;
+let folder: string;
+
+beforeAll(async () => {
+  store = testStore();
+  bucket = await createTestBucket(store, 'resume-batch');
+  dir = await tempDir('resume-batch');
+  folder = path.join(dir, 'docs');
+  for (let i = 0; i < FILES; i++) {
+    const sub = path.join(folder, `part-${i % 5}`);
+    await mkdir(sub, { recursive: true });
+    await writeRandomFile(path.join(sub, `doc-${i}.txt`), 2_000 + i * 37);
+  }
+});
+
+afterAll(async () => {
+  await removeTestBucket(store, bucket);
+  store.destroy();
+  await removeDir(dir);
+});
+
+async function loggedFiles(stateDir: string): Promise<number> {
+  const journal = path.join(stateDir, 'journal');
+  const names = (await readdir(journal).catch(() => [] as string[])).filter((n) => n.startsWith('batch-'));
+  let lines = 0;
+  for (const name of names) lines += (await readFile(path.join(journal, name), 'utf8')).split('\n').filter(Boolean).length;
+  return lines;
+}
+
+async function killAfterFiles(args: string[], stateDir: string, files: number): Promise<number> {
+  const child = spawnFerry([...args, '--files', '2', '-q'], cliEnv(dir, { FERRY_STATE_DIR: stateDir }));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const deadline = Date.now() + 60_000;
+  while ((await loggedFiles(stateDir)) < files) {
+    if (child.exitCode !== null) throw new Error('the batch finished before it could be killed');
+    if (Date.now() > deadline) throw new Error('no progress in the batch log');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  child.kill('SIGKILL');
+  await exited;
+  return loggedFiles(stateDir);
+}
+
+function resumedCount(stderr: string): number {
+  const match = /resuming: (\d+) of (\d+) files were done before the interruption/.exec(stderr);
+  if (!match) throw new Error(`no resume message in: ${stderr}`);
+  expect(Number(match[2])).toBe(FILES);
+  return Number(match[1]);
+}
+
+describe('folder and prefix resume after SIGKILL', () => {
+  it('a folder upload skips the files it had finished', async () => {
+    const stateDir = path.join(dir, 'state-up');
+    const args = ['upload', folder, `s3://${bucket}/backup/`];
+    const logged = await killAfterFiles(args, stateDir, 60);
+    const again = await ferry(args, cliEnv(dir, { FERRY_STATE_DIR: stateDir }));
+    expect(again.code).toBe(0);
+    expect(resumedCount(again.stderr)).toBe(logged);
+    expect(await loggedFiles(stateDir)).toBe(0);
+
+    const out = path.join(dir, 'check-up');
+    expect((await ferry(['download', `s3://${bucket}/backup/docs/`, out], cliEnv(dir, { FERRY_STATE_DIR: path.join(dir, 'state-check') }))).code).toBe(0);
+    expect(await treeHashes(path.join(out, 'docs'))).toEqual(await treeHashes(folder));
+  });
+
+  it('a prefix download skips the files it had finished', async () => {
+    const stateDir = path.join(dir, 'state-down');
+    const out = path.join(dir, 'out-down');
+    const args = ['download', `s3://${bucket}/backup/docs/`, out];
+    const logged = await killAfterFiles(args, stateDir, 60);
+    const again = await ferry(args, cliEnv(dir, { FERRY_STATE_DIR: stateDir }));
+    expect(again.code).toBe(0);
+    expect(resumedCount(again.stderr)).toBe(logged);
+    expect(await treeHashes(path.join(out, 'docs'))).toEqual(await treeHashes(folder));
+    expect(await loggedFiles(stateDir)).toBe(0);
+  });
+});
