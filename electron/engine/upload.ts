@@ -98,6 +98,7 @@ export class UploadTransfer extends Transfer<UploadJob> {
         restartedBecause: start.restartedBecause,
       });
     }
+    if (start.completedEtag) return { method: 'multipart-etag', etag: start.completedEtag, partSize: plan.partSize };
     const writer = start.writer;
     const todo = ranges.map((_, i) => i).filter((i) => !parts[i]);
     try {
@@ -165,6 +166,8 @@ export class UploadTransfer extends Transfer<UploadJob> {
     writer?: JournalWriter<UploadRecord>;
     resumed: boolean;
     restartedBecause?: string;
+    /** The interrupted upload had in fact completed: the object's ETag. */
+    completedEtag?: string;
   }> {
     const { ctx, job } = this;
     const signal = this.controller.signal;
@@ -197,6 +200,19 @@ export class UploadTransfer extends Transfer<UploadJob> {
           return { uploadId: previous.uploadId, plan, parts, digests, writer, resumed: true };
         } catch (error) {
           if (asFerryError(error).code !== 'NoSuchUpload') throw error;
+          // Completed just before the crash (the journal was not yet removed)? Then the object is
+          // there with the ETag of exactly the journaled parts, and nothing needs sending.
+          const plan = rangePlan(stats.size, previous.partSize);
+          if (previous.parts.length === plan.partCount) {
+            const sorted = [...previous.parts].sort((a, b) => a.n - b.n);
+            const expected = multipartEtag(sorted.map((p) => Buffer.from(p.md5, 'hex')));
+            const head = await ctx.store.headObject(job.bucket, job.key, { signal }).catch(() => undefined);
+            if (head?.etag.toLowerCase() === expected) {
+              await ctx.journal.remove(previous.id);
+              const parts = sorted.map((p) => ({ partNumber: p.n, etag: p.etag }));
+              return { uploadId: previous.uploadId, plan, parts, digests: [], resumed: true, completedEtag: expected };
+            }
+          }
           restartedBecause = 'the server no longer holds the interrupted upload';
         }
       }

@@ -2,13 +2,14 @@
 // multipart upload, sends only what the server lacks, and the object is byte-identical.
 
 import path from 'node:path';
-import { readFile, readdir, utimes } from 'node:fs/promises';
+import { mkdir, readFile, readdir, stat, utimes, writeFile } from 'node:fs/promises';
+import { md5 } from '../../../electron/engine/checksum.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { S3Store } from '../../../electron/engine/s3/store.js';
 import type { UploadRecord } from '../../../electron/engine/journal.js';
 import { cliEnv, ferry, spawnFerry } from '../../support/cli.js';
 import { removeDir, sha256File, tempDir, writeRandomFile } from '../../support/files.js';
-import { createTestBucket, incompleteUploads, removeTestBucket, testStore } from '../../support/s3.js';
+import { createTestBucket, incompleteUploads, removeTestBucket, testAccount, testStore } from '../../support/s3.js';
 
 const MiB = 1024 * 1024;
 const PARTS_IN_FLIGHT = 2;
@@ -107,6 +108,33 @@ describe('upload resume after SIGKILL', () => {
     } finally {
       await store.abortMultipartUpload({ bucket, key, uploadId: other });
     }
+  });
+
+  it('sends nothing when the interrupted upload had in fact completed (crash before the journal was removed)', async () => {
+    const key = 'completed.bin';
+    const stateDir = path.join(dir, 'state-completed');
+    const env = cliEnv(dir, { FERRY_STATE_DIR: stateDir });
+    expect((await ferry(['upload', source, `s3://${bucket}/${key}`, '--part-size', '5MiB'], env)).code).toBe(0);
+    // The journal as it stood just before its removal: every part recorded, the upload id now gone.
+    const stats = await stat(source);
+    const content = await readFile(source);
+    const parts = Array.from({ length: PART_COUNT }, (_, i) => {
+      const digest = md5(content.subarray(i * 5 * MiB, (i + 1) * 5 * MiB)).toString('hex');
+      return { n: i + 1, etag: digest, md5: digest };
+    });
+    const record: UploadRecord = {
+      version: 1, kind: 'upload', id: 'crashed', server: testAccount().endpoint.endpoint ?? `aws:${testAccount().endpoint.region}`,
+      bucket, key, source, size: stats.size, mtimeMs: stats.mtimeMs, partSize: 5 * MiB, uploadId: 'no-longer-exists', parts,
+      createdAt: new Date().toISOString(), updatedAt: new Date().toISOString(),
+    };
+    await mkdir(path.join(stateDir, 'journal'), { recursive: true });
+    await writeFile(path.join(stateDir, 'journal', 'crashed.json'), JSON.stringify(record));
+
+    const again = await ferry(['upload', source, `s3://${bucket}/${key}`, '--part-size', '5MiB'], env);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain(`${PART_COUNT} of ${PART_COUNT} parts were already on the server`);
+    expect(again.stdout).toContain(`of it moved before the interruption`);
+    expect(await journalRecords(stateDir)).toEqual([]);
   });
 
   it('starts over, and aborts the old upload, when the file changed since the interruption', async () => {
