@@ -11,7 +11,7 @@ import { DownloadTransfer, type DownloadJob } from './download.js';
 import { md5 } from './checksum.js';
 import { asFerryError, cancelledError, fromFsError } from './errors.js';
 import { Budget } from './budget.js';
-import { BatchLog, type Journal, type JournalRecord } from './journal.js';
+import { BatchLog, type BatchEntry, type Journal, type JournalRecord } from './journal.js';
 import { PartBuffers } from './partBuffers.js';
 import { ProgressHub, TransferMeter, type EventSink } from './progress.js';
 import { S3Store, type MultipartUploadInfo } from './s3/store.js';
@@ -135,6 +135,40 @@ export class TransferEngine {
     }
   }
 
+  /**
+   * Transfers each file of a batch, files in flight at once; a file the batch log says a previous
+   * run finished (and that is still the same) is counted as done without moving a byte.
+   * One file's failure does not stop the others.
+   */
+  private async runFiles<J extends { size: number }>(
+    files: J[],
+    result: BatchResult,
+    log: BatchLog | undefined,
+    signal: AbortSignal | undefined,
+    how: { entry: (job: J) => BatchEntry; stillDone: (job: J, before: BatchEntry) => Promise<boolean>; transfer: (job: J) => Promise<unknown>; item: (job: J) => string },
+  ): Promise<void> {
+    await this.eachInFlight(files, async (job) => {
+      const entry = how.entry(job);
+      const before = log?.get(entry.id);
+      if (before && (await how.stillDone(job, before))) {
+        result.alreadyDone++;
+        result.done++;
+        result.bytes += job.size;
+        result.resumedBytes += job.size;
+        return;
+      }
+      try {
+        await how.transfer(job);
+        result.done++;
+        result.bytes += job.size;
+        await log?.add(entry);
+      } catch (error) {
+        result.failures.push({ item: how.item(job), error: asFerryError(error).toInfo() });
+      }
+    });
+    if (log && result.failures.length === 0 && !signal?.aborted) await log.remove();
+  }
+
   /** The finished-files log of a batch of several files (a single file resumes by its own journal). */
   private async batchLog(files: number, identity: unknown): Promise<BatchLog | undefined> {
     if (!this.ctx.journal || files < 2) return undefined;
@@ -183,25 +217,13 @@ export class TransferEngine {
       }
     });
     const log = await this.batchLog(plan.files.length, { kind: 'upload', server: this.ctx.server, bucket: plan.bucket, sources: plan.sources, destination: plan.destination });
-    await this.eachInFlight(plan.files, async (job) => {
-      const before = log?.get(job.source);
-      if (before && before.key === job.key && before.size === job.size && before.mtimeMs === job.mtimeMs) {
-        result.alreadyDone++;
-        result.done++;
-        result.bytes += job.size;
-        result.resumedBytes += job.size;
-        return;
-      }
-      try {
-        await this.upload(job, signal);
-        result.done++;
-        result.bytes += job.size;
-        await log?.add({ id: job.source, key: job.key, size: job.size, mtimeMs: job.mtimeMs });
-      } catch (error) {
-        result.failures.push({ item: job.source, error: asFerryError(error).toInfo() });
-      }
+    await this.runFiles(plan.files, result, log, signal, {
+      entry: (job) => ({ id: job.source, key: job.key, size: job.size, mtimeMs: job.mtimeMs }),
+      // Unchanged since that run: same key, size and modification time.
+      stillDone: (job, before) => Promise.resolve(before.key === job.key && before.size === job.size && before.mtimeMs === job.mtimeMs),
+      transfer: (job) => this.upload(job, signal),
+      item: (job) => job.source,
     });
-    if (log && result.failures.length === 0 && !signal?.aborted) await log.remove();
     if (signal?.aborted) throw cancelledError(signal.reason);
     result.seconds = (performance.now() - started) / 1000;
     result.resumedBytes += this.resumedBytes - resumedBefore;
@@ -221,25 +243,14 @@ export class TransferEngine {
       );
     }
     const log = await this.batchLog(plan.files.length, { kind: 'download', server: this.ctx.server, bucket: plan.bucket, keyOrPrefix: plan.keyOrPrefix, folder: plan.folder });
-    await this.eachInFlight(plan.files, async (job) => {
-      const before = log?.get(job.key);
-      if (before && before.etag === job.listed?.etag && before.size === job.size && (await stat(job.target).then((s) => s.size === job.size, () => false))) {
-        result.alreadyDone++;
-        result.done++;
-        result.bytes += job.size;
-        result.resumedBytes += job.size;
-        return;
-      }
-      try {
-        await this.download(job, signal);
-        result.done++;
-        result.bytes += job.size;
-        await log?.add({ id: job.key, key: job.key, size: job.size, etag: job.listed?.etag });
-      } catch (error) {
-        result.failures.push({ item: `s3://${job.bucket}/${job.key}`, error: asFerryError(error).toInfo() });
-      }
+    await this.runFiles(plan.files, result, log, signal, {
+      entry: (job) => ({ id: job.key, key: job.key, size: job.size, etag: job.listed?.etag }),
+      // The object is unchanged (ETag) and its file is still on disk.
+      stillDone: (job, before) =>
+        before.etag === job.listed?.etag && before.size === job.size ? stat(job.target).then((s) => s.size === job.size, () => false) : Promise.resolve(false),
+      transfer: (job) => this.download(job, signal),
+      item: (job) => `s3://${job.bucket}/${job.key}`,
     });
-    if (log && result.failures.length === 0 && !signal?.aborted) await log.remove();
     if (signal?.aborted) throw cancelledError(signal.reason);
     result.seconds = (performance.now() - started) / 1000;
     result.resumedBytes += this.resumedBytes - resumedBefore;

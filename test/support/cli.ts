@@ -45,3 +45,20 @@ export async function ferry(args: string[], env: NodeJS.ProcessEnv): Promise<{ c
 export function spawnFerry(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
   return spawn(process.execPath, withAccountFlags(args), { env, cwd: repoRoot, stdio: 'ignore' });
 }
+
+/**
+ * Runs `ferry` and SIGKILLs it once `reached()` is true (polled every 10 ms, 60 s at most), as a
+ * crash would stop it. Fails if the command ends by itself first.
+ */
+export async function killWhen(args: string[], env: NodeJS.ProcessEnv, reached: () => Promise<boolean>): Promise<void> {
+  const child = spawnFerry(args, env);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const deadline = Date.now() + 60_000;
+  while (!(await reached())) {
+    if (child.exitCode !== null) throw new Error('the transfer finished before it could be killed');
+    if (Date.now() > deadline) throw new Error('the transfer made no progress');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  child.kill('SIGKILL');
+  await exited;
+}

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { mkdir, readFile, readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { S3Store } from '../../../electron/engine/s3/store.js';
-import { cliEnv, ferry, spawnFerry } from '../../support/cli.js';
+import { cliEnv, ferry, killWhen } from '../../support/cli.js';
 import { removeDir, tempDir, treeHashes, writeRandomFile } from '../../support/files.js';
 import { createTestBucket, removeTestBucket, testStore } from '../../support/s3.js';
 
@@ -43,16 +43,7 @@ async function loggedFiles(stateDir: string): Promise<number> {
 }
 
 async function killAfterFiles(args: string[], stateDir: string, files: number): Promise<number> {
-  const child = spawnFerry([...args, '--files', '2', '-q'], cliEnv(dir, { FERRY_STATE_DIR: stateDir }));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const deadline = Date.now() + 60_000;
-  while ((await loggedFiles(stateDir)) < files) {
-    if (child.exitCode !== null) throw new Error('the batch finished before it could be killed');
-    if (Date.now() > deadline) throw new Error('no progress in the batch log');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  child.kill('SIGKILL');
-  await exited;
+  await killWhen([...args, '--files', '2', '-q'], cliEnv(dir, { FERRY_STATE_DIR: stateDir }), async () => (await loggedFiles(stateDir)) >= files);
   return loggedFiles(stateDir);
 }
 

@@ -6,7 +6,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { S3Store } from '../../../electron/engine/s3/store.js';
 import type { DownloadRecord } from '../../../electron/engine/journal.js';
-import { cliEnv, ferry, spawnFerry } from '../../support/cli.js';
+import { cliEnv, ferry, killWhen } from '../../support/cli.js';
 import { removeDir, sha256File, tempDir, writeRandomFile } from '../../support/files.js';
 import { createTestBucket, removeTestBucket, testEngine, testStore } from '../../support/s3.js';
 
@@ -43,18 +43,8 @@ async function journal(stateDir: string): Promise<DownloadRecord[]> {
 }
 
 async function killAfterRanges(key: string, out: string, stateDir: string, rangesDone: number): Promise<number> {
-  const child = spawnFerry(['download', `s3://${bucket}/${key}`, out, '--part-size', '5MiB', '--parts', '2', '-q'], cliEnv(dir, { FERRY_STATE_DIR: stateDir }));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const [record] = await journal(stateDir);
-    if (record && record.ranges.length >= rangesDone) break;
-    if (child.exitCode !== null) throw new Error('the download finished before it could be killed');
-    if (Date.now() > deadline) throw new Error('no progress in the journal');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  child.kill('SIGKILL');
-  await exited;
+  const args = ['download', `s3://${bucket}/${key}`, out, '--part-size', '5MiB', '--parts', '2', '-q'];
+  await killWhen(args, cliEnv(dir, { FERRY_STATE_DIR: stateDir }), async () => ((await journal(stateDir))[0]?.ranges.length ?? 0) >= rangesDone);
   const [record] = await journal(stateDir);
   return record?.ranges.length ?? 0;
 }

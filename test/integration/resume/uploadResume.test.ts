@@ -7,7 +7,7 @@ import { md5 } from '../../../electron/engine/checksum.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { S3Store } from '../../../electron/engine/s3/store.js';
 import type { UploadRecord } from '../../../electron/engine/journal.js';
-import { cliEnv, ferry, spawnFerry } from '../../support/cli.js';
+import { cliEnv, ferry, killWhen } from '../../support/cli.js';
 import { removeDir, sha256File, tempDir, writeRandomFile } from '../../support/files.js';
 import { createTestBucket, incompleteUploads, removeTestBucket, testAccount, testStore } from '../../support/s3.js';
 
@@ -46,19 +46,8 @@ async function journalRecords(stateDir: string): Promise<UploadRecord[]> {
 
 /** Starts the upload and SIGKILLs it once the journal records `partsDone` finished parts. */
 async function killAfterParts(key: string, stateDir: string, partsDone: number): Promise<number> {
-  const env = cliEnv(dir, { FERRY_STATE_DIR: stateDir });
-  const child = spawnFerry(['upload', source, `s3://${bucket}/${key}`, '--part-size', '5MiB', '--parts', String(PARTS_IN_FLIGHT), '-q'], env);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const [record] = await journalRecords(stateDir);
-    if (record && record.parts.length >= partsDone) break;
-    if (child.exitCode !== null) throw new Error('the upload finished before it could be killed');
-    if (Date.now() > deadline) throw new Error('no progress in the journal');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  child.kill('SIGKILL');
-  await exited;
+  const args = ['upload', source, `s3://${bucket}/${key}`, '--part-size', '5MiB', '--parts', String(PARTS_IN_FLIGHT), '-q'];
+  await killWhen(args, cliEnv(dir, { FERRY_STATE_DIR: stateDir }), async () => ((await journalRecords(stateDir))[0]?.parts.length ?? 0) >= partsDone);
   const [record] = await journalRecords(stateDir);
   return record?.parts.length ?? 0;
 }
