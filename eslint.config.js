@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'release/', '.s3-server/', '.tmp/', 'test/artifacts/', 'bench/results/'] },
+  { ignores: ['node_modules/', 'dist/', 'dist-bench/', 'release/', '.s3-server/', '.tmp/', 'test/artifacts/', 'bench/results/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

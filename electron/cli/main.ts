@@ -1,5 +1,6 @@
 // `ferry`: the command line that drives the same transfer engine as the app.
 
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Command, InvalidArgumentError } from 'commander';
 import type { ObjectHeaders, TransferEvent } from '../../shared/transfer.js';
 import { Journal, defaultStateDir } from '../engine/journal.js';
@@ -255,6 +256,9 @@ function formatAge(ms: number): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // For benchmarks: how long the event loop was blocked (p99), printed when the command ends.
+  const loopDelay = process.env.FERRY_REPORT_LOOP_DELAY ? monitorEventLoopDelay({ resolution: 10 }) : undefined;
+  loopDelay?.enable();
   try {
     await buildProgram().exitOverride().parseAsync(argv, { from: 'user' });
     return 0;
@@ -264,6 +268,11 @@ export async function main(argv: string[]): Promise<number> {
     const ferryError = asFerryError(error);
     process.stderr.write(`ferry: ${ferryError.code === 'Unknown' ? '' : `${ferryError.code}: `}${oneLine(ferryError.message)}\n`);
     return ferryError.code === 'Cancelled' ? 130 : 1;
+  } finally {
+    if (loopDelay) {
+      loopDelay.disable();
+      process.stderr.write(`ferry-loop-delay-p99-ms: ${(loopDelay.percentile(99) / 1e6).toFixed(1)}\n`);
+    }
   }
 }
 

@@ -1,0 +1,72 @@
+// The clients a benchmark runs, each as a child process measured from outside (wall time, CPU
+// seconds and peak RSS by /usr/bin/time): Ferry's command line, the AWS CLI v2, rclone, and
+// @aws-sdk/lib-storage's Upload with its defaults (bench/libStorageClient.ts).
+
+import path from 'node:path';
+
+export type Tool = 'ferry' | 'awscli' | 'rclone' | 'lib-storage';
+export type Direction = 'up' | 'down';
+
+export interface Endpoint {
+  url: string;
+  accessKey: string;
+  secretKey: string;
+  region: string;
+}
+
+export interface Command {
+  file: string;
+  args: string[];
+  env: Record<string, string>;
+}
+
+const root = path.resolve(import.meta.dirname, '..');
+
+/**
+ * The command that moves `local` (a file or a folder) to or from `s3://bucket/key` (a key, or a
+ * prefix ending in '/'), using each tool's own defaults apart from what is needed to reach the server.
+ */
+export function commandFor(tool: Tool, direction: Direction, endpoint: Endpoint, local: string, bucket: string, key: string, folder: boolean): Command {
+  const awsEnv = {
+    AWS_ACCESS_KEY_ID: endpoint.accessKey,
+    AWS_SECRET_ACCESS_KEY: endpoint.secretKey,
+    AWS_REGION: endpoint.region,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+  const remote = `s3://${bucket}/${key}`;
+  switch (tool) {
+    case 'ferry': {
+      // The compiled command line (tsconfig.bench.json), so no TypeScript is compiled during the run.
+      const cli = path.join(root, 'dist-bench', 'electron', 'cli', 'main.js');
+      const args = direction === 'up' ? ['upload', local, remote] : ['download', remote, local];
+      return { file: process.execPath, args: [cli, ...args, '--endpoint', endpoint.url, '--path-style', '-q'], env: { ...awsEnv, FERRY_STATE_DIR: path.join(root, '.tmp', 'bench-state') } };
+    }
+    case 'awscli': {
+      const args = direction === 'up' ? ['s3', 'cp', local, remote] : ['s3', 'cp', remote, local];
+      if (folder) args.push('--recursive');
+      return { file: '/usr/bin/aws', args: ['--endpoint-url', endpoint.url, ...args, '--only-show-errors'], env: awsEnv };
+    }
+    case 'rclone': {
+      const target = `bench:${bucket}/${key}`;
+      const args = direction === 'up' ? [folder ? 'copy' : 'copyto', local, target] : [folder ? 'copy' : 'copyto', target, local];
+      return {
+        file: '/usr/bin/rclone',
+        args: [...args, '--config', '/dev/null'],
+        env: {
+          RCLONE_CONFIG_BENCH_TYPE: 's3',
+          RCLONE_CONFIG_BENCH_PROVIDER: 'Other',
+          RCLONE_CONFIG_BENCH_ENDPOINT: endpoint.url,
+          RCLONE_CONFIG_BENCH_ACCESS_KEY_ID: endpoint.accessKey,
+          RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY: endpoint.secretKey,
+          RCLONE_CONFIG_BENCH_REGION: endpoint.region,
+          RCLONE_CONFIG_BENCH_FORCE_PATH_STYLE: 'true',
+        },
+      };
+    }
+    case 'lib-storage': {
+      const client = path.join(root, 'dist-bench', 'bench', 'libStorageClient.js');
+      return { file: process.execPath, args: [client, direction, endpoint.url, bucket, key, local], env: awsEnv };
+    }
+  }
+}
