@@ -17,6 +17,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 const root = path.resolve(import.meta.dirname, '..', import.meta.dirname.includes('dist-bench') ? '..' : '.');
 const MiB = 1024 * 1024;
+const COMMAND_LIMIT_S = 300;
 
 const { values: flags } = parseArgs({
   options: {
@@ -109,7 +110,13 @@ async function measure(file: string, args: string[], env: Record<string, string>
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-64 * 1024);
   });
+  // A client that hangs must not hang the benchmark: it is stopped and counted as a failed run.
+  const limit = setTimeout(() => {
+    stderr += `\nstopped after ${COMMAND_LIMIT_S} s`;
+    child.kill('SIGKILL');
+  }, COMMAND_LIMIT_S * 1000);
   const status = await new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  clearTimeout(limit);
   const line = /BENCH ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(stderr);
   const loop = /ferry-loop-delay-p99-ms: ([\d.]+)/.exec(stderr);
   return {
