@@ -3,7 +3,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import type { ObjectHeaders, VerifyResult } from '../../shared/transfer.js';
-import { crc32Base64, etagIsContentHash, md5, multipartEtag } from './checksum.js';
+import { crc32Base64, etagIsContentHash, isMd5Etag, md5, multipartEtag, multipartEtagParts } from './checksum.js';
 import { segmentCallOptions } from './context.js';
 import { FerryError, asFerryError, fromFsError } from './errors.js';
 import { JournalWriter, type UploadRecord } from './journal.js';
@@ -63,7 +63,7 @@ export class UploadTransfer extends Transfer<UploadJob> {
       }
     });
     if (!sent) throw new FerryError('Unknown', 'The upload ended without an answer from the server.');
-    if (!etagIsContentHash(sent.serverSideEncryption) || !/^[0-9a-f]{32}$/i.test(sent.etag)) {
+    if (!etagIsContentHash(sent.serverSideEncryption) || !isMd5Etag(sent.etag)) {
       return { method: 'none', reason: `the server's ETag (${sent.etag || 'none'}) is not an MD5 of the content` };
     }
     if (sent.etag.toLowerCase() !== sent.md5) {
@@ -129,7 +129,7 @@ export class UploadTransfer extends Transfer<UploadJob> {
       );
       await writer?.remove();
       const expected = multipartEtag(digests);
-      if (!etagIsContentHash(out.serverSideEncryption) || !/^[0-9a-f]{32}-\d+$/i.test(out.etag)) {
+      if (!etagIsContentHash(out.serverSideEncryption) || multipartEtagParts(out.etag) === undefined) {
         return { method: 'none', reason: `the server's ETag (${out.etag || 'none'}) is not an MD5 of the parts` };
       }
       if (out.etag.toLowerCase() !== expected) {
@@ -253,7 +253,7 @@ export class UploadTransfer extends Transfer<UploadJob> {
 
   /** The MD5 of part `index` as it is on disk now, if it matches the part's ETag on the server. */
   private async localPartDigest(file: FileHandle, plan: PartPlan, index: number, journaled: { etag: string; md5: string } | undefined, serverEtag: string): Promise<Buffer | undefined> {
-    if (!/^[0-9a-f]{32}$/i.test(serverEtag)) return journaled?.etag === serverEtag ? Buffer.from(journaled.md5, 'hex') : undefined;
+    if (!isMd5Etag(serverEtag)) return journaled?.etag === serverEtag ? Buffer.from(journaled.md5, 'hex') : undefined;
     const range = partRange(plan, index);
     const lease = await this.ctx.buffers.acquire(range.length, this.controller.signal);
     try {
