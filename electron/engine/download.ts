@@ -8,7 +8,7 @@ import { isMd5Etag, md5, multipartEtagParts, etagIsContentHash } from './checksu
 import { segmentCallOptions } from './context.js';
 import { FerryError, fromFsError } from './errors.js';
 import { SequentialVerifier } from './downloadVerifier.js';
-import { JournalWriter, type DownloadRecord } from './journal.js';
+import { JournalWriter, journalId, type DownloadRecord } from './journal.js';
 import { partPlan, rangePlan, partRange } from './partPlan.js';
 import { runSegments } from './segments.js';
 import { Transfer } from './transfer.js';
@@ -132,7 +132,7 @@ export class DownloadTransfer extends Transfer<DownloadJob> {
     this.writer = new JournalWriter<DownloadRecord>(ctx.journal, {
       version: 1,
       kind: 'download',
-      id: meter.id,
+      id: journalId('download', ctx.server, job.bucket, job.key, job.target),
       server: ctx.server,
       bucket: job.bucket,
       key: job.key,

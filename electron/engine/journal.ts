@@ -54,6 +54,11 @@ export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(env.XDG_STATE_HOME ?? path.join(home, '.local', 'state'), 'ferry');
 }
 
+/** A transfer's journal id: the same for the same server, bucket, key and local path, so the next run finds it. */
+export function journalId(kind: JournalRecord['kind'], server: string, bucket: string, key: string, local: string): string {
+  return `${kind}-${createHash('sha256').update(JSON.stringify([server, bucket, key, local])).digest('hex').slice(0, 32)}`;
+}
+
 /**
  * One JSON file per transfer under `<dir>/journal/`. A write goes to a temporary file that is then
  * renamed over the old one, so a crash mid-write leaves the previous version, never a torn one.
@@ -102,12 +107,24 @@ export class Journal {
     return records;
   }
 
+  private async read(id: string): Promise<JournalRecord | undefined> {
+    try {
+      const record = JSON.parse(await readFile(this.file(id), 'utf8')) as JournalRecord;
+      return record.version === 1 ? record : undefined;
+    } catch {
+      return undefined; // none, or unreadable: nothing to resume
+    }
+  }
+
+  /** The journal of this upload, found with one read (its file is named by what it transfers). */
   async findUpload(server: string, bucket: string, key: string, source: string): Promise<UploadRecord | undefined> {
-    return (await this.list()).find((r): r is UploadRecord => r.kind === 'upload' && r.server === server && r.bucket === bucket && r.key === key && r.source === source);
+    const record = await this.read(journalId('upload', server, bucket, key, source));
+    return record?.kind === 'upload' && record.source === source && record.key === key ? record : undefined;
   }
 
   async findDownload(server: string, bucket: string, key: string, target: string): Promise<DownloadRecord | undefined> {
-    return (await this.list()).find((r): r is DownloadRecord => r.kind === 'download' && r.server === server && r.bucket === bucket && r.key === key && r.target === target);
+    const record = await this.read(journalId('download', server, bucket, key, target));
+    return record?.kind === 'download' && record.target === target && record.key === key ? record : undefined;
   }
 }
 

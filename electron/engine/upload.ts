@@ -6,7 +6,7 @@ import type { ObjectHeaders, VerifyResult } from '../../shared/transfer.js';
 import { crc32Base64, etagIsContentHash, isMd5Etag, md5, multipartEtag, multipartEtagParts } from './checksum.js';
 import { segmentCallOptions } from './context.js';
 import { FerryError, asFerryError, fromFsError } from './errors.js';
-import { JournalWriter, type UploadRecord } from './journal.js';
+import { JournalWriter, journalId, type UploadRecord } from './journal.js';
 import { partPlan, partRange, rangePlan, type PartPlan } from './partPlan.js';
 import { runSegments } from './segments.js';
 import { Transfer } from './transfer.js';
@@ -230,7 +230,7 @@ export class UploadTransfer extends Transfer<UploadJob> {
       writer = new JournalWriter<UploadRecord>(ctx.journal, {
         version: 1,
         kind: 'upload',
-        id: this.meter.id,
+        id: journalId('upload', ctx.server, job.bucket, job.key, job.source),
         server: ctx.server,
         bucket: job.bucket,
         key: job.key,

@@ -6,7 +6,7 @@ import { mkdir, readFile, readdir, stat, utimes, writeFile } from 'node:fs/promi
 import { md5 } from '../../../electron/engine/checksum.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { S3Store } from '../../../electron/engine/s3/store.js';
-import type { UploadRecord } from '../../../electron/engine/journal.js';
+import { journalId, type UploadRecord } from '../../../electron/engine/journal.js';
 import { cliEnv, ferry, killWhen } from '../../support/cli.js';
 import { removeDir, sha256File, tempDir, writeRandomFile } from '../../support/files.js';
 import { createTestBucket, incompleteUploads, removeTestBucket, testAccount, testStore } from '../../support/s3.js';
@@ -111,13 +111,15 @@ describe('upload resume after SIGKILL', () => {
       const digest = md5(content.subarray(i * 5 * MiB, (i + 1) * 5 * MiB)).toString('hex');
       return { n: i + 1, etag: digest, md5: digest };
     });
+    const server = testAccount().endpoint.endpoint ?? `aws:${testAccount().endpoint.region}`;
+    const id = journalId('upload', server, bucket, key, source);
     const record: UploadRecord = {
-      version: 1, kind: 'upload', id: 'crashed', server: testAccount().endpoint.endpoint ?? `aws:${testAccount().endpoint.region}`,
+      version: 1, kind: 'upload', id, server,
       bucket, key, source, size: stats.size, mtimeMs: stats.mtimeMs, partSize: 5 * MiB, uploadId: 'no-longer-exists', parts,
       createdAt: new Date().toISOString(), updatedAt: new Date().toISOString(),
     };
     await mkdir(path.join(stateDir, 'journal'), { recursive: true });
-    await writeFile(path.join(stateDir, 'journal', 'crashed.json'), JSON.stringify(record));
+    await writeFile(path.join(stateDir, 'journal', `${id}.json`), JSON.stringify(record));
 
     const again = await ferry(['upload', source, `s3://${bucket}/${key}`, '--part-size', '5MiB'], env);
     expect(again.code).toBe(0);
