@@ -1,10 +1,11 @@
 // The clients a benchmark runs, each as a child process measured from outside (wall time, CPU
 // seconds and peak RSS by /usr/bin/time): Ferry's command line, the AWS CLI v2, rclone, and
-// @aws-sdk/lib-storage's Upload with its defaults (bench/libStorageClient.ts).
+// @aws-sdk/lib-storage's Upload with its defaults (bench/libStorageClient.ts), and on the discarding
+// endpoint the ceiling: a plain parallel client that only moves bytes (bench/ceilingClient.ts).
 
 import path from 'node:path';
 
-export type Tool = 'ferry' | 'awscli' | 'rclone' | 'lib-storage';
+export type Tool = 'ferry' | 'awscli' | 'rclone' | 'lib-storage' | 'ceiling';
 export type Direction = 'up' | 'down';
 
 export interface Endpoint {
@@ -63,6 +64,10 @@ export function commandFor(tool: Tool, direction: Direction, endpoint: Endpoint,
           RCLONE_CONFIG_BENCH_FORCE_PATH_STYLE: 'true',
         },
       };
+    }
+    case 'ceiling': {
+      const client = path.join(root, 'dist-bench', 'bench', 'ceilingClient.js');
+      return { file: process.execPath, args: [client, direction, endpoint.url, bucket, key, local], env: {} };
     }
     case 'lib-storage': {
       const client = path.join(root, 'dist-bench', 'bench', 'libStorageClient.js');

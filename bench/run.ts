@@ -23,8 +23,10 @@ const { values: flags } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     runs: { type: 'string' },
-    tools: { type: 'string', default: 'ferry,awscli,rclone,lib-storage' },
+    tools: { type: 'string', default: 'ferry,awscli,rclone,lib-storage,ceiling' },
     servers: { type: 'string', default: 'swift,discard' },
+    // Only this: Ferry uploads a sparse file of N GiB to the discarding endpoint; peak RSS must not grow with N.
+    'rss-gib': { type: 'string' },
   },
 });
 const quick = flags.quick ?? false;
@@ -157,8 +159,29 @@ async function startDiscard(): Promise<{ url: string; child: ChildProcess }> {
   return { url, child };
 }
 
+/** Peak RSS of Ferry uploading a sparse file of `gib` GiB (and of 1 GiB, to compare) to the discarding endpoint. */
+async function rssRun(gib: number): Promise<void> {
+  await mkdir(data, { recursive: true });
+  const discard = await startDiscard();
+  const endpoint = { url: discard.url, accessKey: 'bench', secretKey: 'bench', region: 'us-east-1' };
+  for (const size of [1, gib]) {
+    const file = path.join(data, `sparse-${size}GiB.bin`);
+    execFileSync('truncate', ['-s', `${size}G`, file]);
+    const c = commandFor('ferry', 'up', endpoint, file, 'bench', `rss/${size}.bin`, false);
+    const r = await measure(c.file, c.args, c.env);
+    process.stdout.write(`ferry upload ${size} GiB (sparse file, discarding endpoint): ${r.ok ? 'ok' : `failed: ${r.stderr}`}, ${(size * 1024 / r.seconds).toFixed(1)} MiB/s, peak RSS ${Math.round(r.rssKiB / 1024)} MiB\n`);
+    await rm(file, { force: true });
+  }
+  discard.child.kill('SIGTERM');
+}
+
 async function main(): Promise<void> {
   execFileSync('npx', ['tsc', '-p', path.join(root, 'tsconfig.bench.json')], { cwd: root, stdio: 'inherit' });
+  if (flags['rss-gib']) {
+    pin(process.pid, 1);
+    await rssRun(Number(flags['rss-gib']));
+    return;
+  }
   for (const tool of tools) {
     if (tool === 'awscli' && !existsSync('/usr/bin/aws')) throw new Error('AWS CLI v2 missing: apt-get install awscli');
     if (tool === 'rclone' && !existsSync('/usr/bin/rclone')) throw new Error('rclone missing: apt-get install rclone');
@@ -211,6 +234,8 @@ async function main(): Promise<void> {
       ];
       for (const w of workloads) {
         for (const tool of tools) {
+          // The ceiling speaks no S3 beyond what the discarding endpoint needs (no signing).
+          if (tool === 'ceiling' && server !== 'discard') continue;
           const samples: Measured[] = [];
           let failures = 0;
           for (let run = 0; run < runs; run++) {
@@ -218,7 +243,7 @@ async function main(): Promise<void> {
             await mkdir(out, { recursive: true });
             await rm(path.join(root, '.tmp', 'bench-state'), { recursive: true, force: true });
             // The AWS CLI and rclone take a target folder for a folder download, and a file path for one object.
-            const local = w.direction === 'down' && !w.folder && tool !== 'ferry' && tool !== 'lib-storage' ? path.join(out, 'big.bin') : w.local;
+            const local = w.direction === 'down' && !w.folder && (tool === 'awscli' || tool === 'rclone') ? path.join(out, 'big.bin') : w.local;
             // A fresh key per upload run: a tool that finds its earlier upload may skip it (rclone does).
             const key = w.direction === 'up' ? `up/${server}-${profile.name.replace(/[^a-z0-9]/gi, '')}-${tool}-${run}/${w.folder ? '' : 'big.bin'}` : w.key;
             const c = commandFor(tool, w.direction, endpoint, local, bucket, key, w.folder);
@@ -267,7 +292,7 @@ function markdown(rows: Row[]): string {
     '# Benchmarks',
     '',
     `Last run: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${quick ? '`--quick`' : 'full'}, ${runs} run(s) each (median), on ${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 1024 ** 3)} GiB, Node ${process.version}.`,
-    'Clients pinned to core 0, the server (and the latency proxy) to core 1. Wall time of the whole command, start-up included. Ratio: Ferry ÷ tool.',
+    'Clients pinned to core 0, the server (and the latency proxy) to core 1. Wall time of the whole command, start-up included. Ratio: Ferry ÷ tool; for the ceiling (a plain parallel client that only moves bytes, on the discarding endpoint only) it is Ferry\'s share of it.',
     '',
     '| server | link | workload | tool | MiB/s | Ferry ÷ tool | CPU-s/GiB | peak RSS MiB | Ferry loop p99 ms | failed runs |',
     '| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',

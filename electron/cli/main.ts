@@ -20,6 +20,7 @@ interface CommonFlags extends AccountFlags {
   partSize?: number;
   parts?: number;
   files?: number;
+  fixed?: boolean;
   retries?: number;
   quiet?: boolean;
 }
@@ -45,8 +46,9 @@ function withCommonOptions(command: Command): Command {
     .option('--region <region>', 'region (default: AWS_REGION, the profile\'s, or us-east-1)')
     .option('--path-style', 'path-style addressing (http://host/bucket/key); automatic for IP and localhost endpoints')
     .option('--part-size <size>', 'part and range size, e.g. 8MiB (grows when a file needs more than 10,000 parts)', size)
-    .option('--parts <n>', 'parts or ranges of one file in flight', wholeNumber)
-    .option('--files <n>', 'files in flight', wholeNumber)
+    .option('--parts <n>', 'most parts or ranges in flight (default 16)', wholeNumber)
+    .option('--files <n>', 'most files in flight (default 64)', wholeNumber)
+    .option('--fixed', 'always keep --parts and --files in flight, instead of tuning them to the measured throughput')
     .option('--retries <n>', 'attempts per request before giving up', wholeNumber)
     .option('-q, --quiet', 'no progress line');
 }
@@ -57,9 +59,17 @@ async function engineFor(flags: CommonFlags, onProgress?: ProgressLine): Promise
     partSize: flags.partSize,
     partsInFlight: flags.parts,
     filesInFlight: flags.files,
+    adaptive: flags.fixed ? false : undefined,
     maxAttempts: flags.retries,
   };
   const engine = new TransferEngine({ endpoint: account.endpoint, credentials: account.credentials, settings, journal: new Journal(defaultStateDir()) });
+  // For benchmarks: where adaptive tuning ended.
+  if (process.env.FERRY_REPORT_LOOP_DELAY) {
+    process.once('exit', () => {
+      const { parts, files } = engine.parallelism();
+      process.stderr.write(`ferry-parallelism: parts ${parts.limit} files ${files.limit}\n`);
+    });
+  }
   engine.on((event) => {
     onProgress?.onEvent(event);
     if (event.type === 'resumed') reportResume(event, onProgress);

@@ -7,6 +7,8 @@ import type { TransferSettings } from './settings.js';
 import type { CallOptions } from './s3/store.js';
 import type { RetryNotice } from './retry.js';
 import type { Journal } from './journal.js';
+import type { FolderCache } from './folderCache.js';
+import type { AdaptiveLimit } from './adaptive.js';
 
 export interface EngineContext {
   store: S3Store;
@@ -19,6 +21,10 @@ export interface EngineContext {
   journal?: Journal;
   /** The server's identity in the journal (endpoint URL, or "aws:<region>"). */
   server: string;
+  /** Download folders already created in this batch. */
+  folders: FolderCache;
+  /** Segments in flight across the engine's multi-segment files, and files in flight. */
+  limits: { parts: AdaptiveLimit; files: AdaptiveLimit };
 }
 
 /** Call options that keep a segment's state and bytes in its meter. */
@@ -28,6 +34,10 @@ export function segmentCallOptions(ctx: EngineContext, meter: TransferMeter, ind
     onAttempt: () => meter.segmentStatus(index, 'active'),
     onRetry: (notice: RetryNotice) => {
       meter.segmentStatus(index, 'retrying');
+      if (notice.error.code === 'Throttled') {
+        ctx.limits.parts.throttled();
+        ctx.limits.files.throttled();
+      }
       ctx.hub.emit({
         type: 'retry',
         transferId: meter.id,

@@ -1,10 +1,12 @@
 // One object to one file: ranged GETs in parallel, written at their offsets into a temporary file
 // beside the target, verified, then renamed into place.
 
-import { mkdir, open, rename, rm, stat, utimes, writeFile, type FileHandle } from 'node:fs/promises';
+import { open, rename, rm, stat, utimes, writeFile, type FileHandle } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import type { VerifyResult } from '../../shared/transfer.js';
-import { isMd5Etag, md5, multipartEtagParts, etagIsContentHash } from './checksum.js';
+import { isMd5Etag, md5, multipartEtag, multipartEtagParts, etagIsContentHash } from './checksum.js';
 import { segmentCallOptions } from './context.js';
 import { FerryError, fromFsError } from './errors.js';
 import { SequentialVerifier } from './downloadVerifier.js';
@@ -27,6 +29,9 @@ export interface DownloadJob {
 
 const MiB = 1024 * 1024;
 const WRITE_BATCH_BYTES = MiB;
+// Objects up to this size are received whole into memory and written with one call (fewer file
+// system calls per file); memory stays bounded at files in flight × this.
+const SMALL_OBJECT_BYTES = MiB;
 // Part sizes of the usual uploaders, tried when the server cannot tell a multipart object's part size:
 // AWS CLI 8 MiB, rclone 5 MiB, s3cmd 15 MiB, and common round sizes.
 const COMMON_PART_SIZES = [8, 5, 16, 15, 10, 32, 64, 100, 128].map((n) => n * MiB);
@@ -54,9 +59,7 @@ export class DownloadTransfer extends Transfer<DownloadJob> {
     const info: ObjectInfo = job.listed
       ? { key: job.key, size: job.listed.size, etag: job.listed.etag, lastModified: job.listed.lastModified, headers: {} }
       : await ctx.store.headObject(job.bucket, job.key, { signal });
-    await mkdir(path.dirname(job.target), { recursive: true }).catch((error: unknown) => {
-      throw fromFsError(error, path.dirname(job.target));
-    });
+    await ctx.folders.ensure(path.dirname(job.target));
     const check = await this.etagCheck(info);
     let verified: VerifyResult;
     if (info.size === 0) {
@@ -67,6 +70,7 @@ export class DownloadTransfer extends Transfer<DownloadJob> {
       verified = await this.compare(check, md5(new Uint8Array()).toString('hex'));
     } else {
       const resume = await this.startOrResume(info);
+      if (resume.ranges.size === 0 && info.size <= SMALL_OBJECT_BYTES) return this.finish(await this.fetchWhole(temp, info, check));
       const file = await open(temp, resume.ranges.size > 0 ? 'r+' : 'w+').catch((error: unknown) => {
         throw fromFsError(error, temp);
       });
@@ -79,11 +83,64 @@ export class DownloadTransfer extends Transfer<DownloadJob> {
         await file.close();
       }
     }
+    return this.finish(verified, info.lastModified);
+  }
+
+  /** The verified temporary file takes the target's name (and the object's modification time). */
+  private async finish(verified: VerifyResult, lastModified?: Date): Promise<VerifyResult> {
+    const { job, temp } = this;
     await rename(temp, job.target).catch((error: unknown) => {
       throw fromFsError(error, job.target);
     });
-    if (info.lastModified) await utimes(job.target, info.lastModified, info.lastModified).catch(() => undefined);
+    if (lastModified) await utimes(job.target, lastModified, lastModified).catch(() => undefined);
     await this.writer?.remove();
+    return verified;
+  }
+
+  /**
+   * A small object: received into memory and hashed as it arrives, verified, then
+   * written with one call. Nothing to resume, so a failed attempt simply starts again.
+   */
+  private async fetchWhole(temp: string, info: ObjectInfo, check: EtagCheck): Promise<VerifyResult> {
+    const { meter, ctx, job } = this;
+    const signal = this.controller.signal;
+    meter.plan(info.size, [{ offset: 0, length: info.size }]);
+    const options = segmentCallOptions(ctx, meter, 0, signal, false);
+    const { chunks, etag } = await withRetry(
+      async (attempt) => {
+        options.onAttempt?.(attempt);
+        const body = await ctx.store.getRange({ bucket: job.bucket, key: job.key, start: 0, end: info.size - 1, ifMatch: info.etag || undefined }, signal);
+        let received: Buffer[] = [];
+        let bytes = 0;
+        await drainBody(body, Number.POSITIVE_INFINITY, (all, count) => {
+          received = all;
+          bytes = count;
+          return Promise.resolve();
+        }).catch((error: unknown) => {
+          throw new FerryError('NetworkError', `The connection dropped while downloading s3://${job.bucket}/${job.key}.`, { cause: error, retryable: true });
+        });
+        if (bytes > info.size) throw new FerryError('ServerError', 'The server sent more bytes than the range asked for.');
+        if (bytes < info.size) throw new FerryError('NetworkError', `The server ended a response early for s3://${job.bucket}/${job.key}.`, { retryable: true });
+        return { chunks: received, etag: contentEtag(received, check.kind === 'multipart' ? check.partSize : undefined) };
+      },
+      retryPolicy(ctx.settings),
+      { signal, onRetry: options.onRetry },
+    );
+    meter.addBytes(0, info.size);
+    meter.segmentStatus(0, 'done');
+    const verified = await this.compare(check, etag);
+    const file = await open(temp, 'w').catch((error: unknown) => {
+      throw fromFsError(error, temp);
+    });
+    try {
+      await file.writev(chunks).catch((error: unknown) => {
+        throw fromFsError(error, temp);
+      });
+      // Through the open file: spares finish() a lookup by path.
+      if (info.lastModified) await file.utimes(info.lastModified, info.lastModified).catch(() => undefined);
+    } finally {
+      await file.close();
+    }
     return verified;
   }
 
@@ -174,7 +231,7 @@ export class DownloadTransfer extends Transfer<DownloadJob> {
       await this.fetchRange(file, temp, index, range, info.etag, signal);
       this.writer?.update((r) => r.ranges.push(index));
       verifier?.rangeDone(range.offset, range.length);
-    });
+    }, ctx.limits.parts);
     if (!verifier || check.kind === 'none') return { method: 'size-only', reason: check.kind === 'none' ? check.reason : '' };
     return this.compare(check, await verifier.result());
   }
@@ -210,31 +267,17 @@ export class DownloadTransfer extends Transfer<DownloadJob> {
         );
         // Socket chunks are ~16-64 KiB; gathering them into one writev per MiB (no copy) cuts
         // the file-system calls per GiB from ~30,000 to ~1,000.
-        let pending: Uint8Array[] = [];
-        let pendingBytes = 0;
-        const flush = async () => {
-          if (pendingBytes === 0) return;
-          const chunks = pending;
-          const bytes = pendingBytes;
-          pending = [];
-          pendingBytes = 0;
-          await file.writev(chunks, range.offset + done).catch((error: unknown) => {
-            throw fromFsError(error, temp);
-          });
-          done += bytes;
-          meter.addBytes(index, bytes);
-        };
         try {
-          for await (const chunk of body) {
-            if (done + pendingBytes + chunk.byteLength > range.length) throw new FerryError('ServerError', 'The server sent more bytes than the range asked for.');
-            pending.push(chunk);
-            pendingBytes += chunk.byteLength;
-            if (pendingBytes >= WRITE_BATCH_BYTES) await flush();
-          }
-          await flush();
+          await drainBody(body, WRITE_BATCH_BYTES, async (chunks, bytes) => {
+            if (done + bytes > range.length) throw new FerryError('ServerError', 'The server sent more bytes than the range asked for.');
+            await file.writev(chunks, range.offset + done).catch((error: unknown) => {
+              throw fromFsError(error, temp);
+            });
+            done += bytes;
+            meter.addBytes(index, bytes);
+          });
         } catch (error) {
-          // Bytes received before the drop are kept: the next attempt asks only for the rest.
-          await flush().catch(() => undefined);
+          // Bytes received before a drop are kept (drainBody wrote them): the next attempt asks only for the rest.
           if (error instanceof FerryError) throw error;
           throw new FerryError('NetworkError', `The connection dropped while downloading s3://${job.bucket}/${job.key}.`, { cause: error, retryable: true });
         }
@@ -266,4 +309,79 @@ export class DownloadTransfer extends Transfer<DownloadJob> {
     if (guess === undefined) return { kind: 'none', reason: `the part size of this ${parts}-part object is unknown` };
     return { kind: 'multipart', etag: info.etag.toLowerCase(), partSize: guess, authoritative: false };
   }
+}
+
+/**
+ * Reads a response body by its 'data' events (no promise per socket chunk) and hands it to
+ * `write` in batches of about `batchBytes`, one batch at a time, pausing the stream meanwhile.
+ * When the stream fails, what arrived before is still written, then the stream's error is thrown.
+ */
+export function drainBody(body: Readable, batchBytes: number, write: (chunks: Buffer[], bytes: number) => Promise<void>): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    let writing: Promise<void> = Promise.resolve();
+    let settled = false;
+    const flush = (): Promise<void> => {
+      const chunks = pending;
+      const bytes = pendingBytes;
+      pending = [];
+      pendingBytes = 0;
+      writing = writing.then(() => (bytes > 0 ? write(chunks, bytes) : undefined));
+      return writing;
+    };
+    const finish = (error?: unknown) => {
+      if (settled) return;
+      settled = true;
+      body.off('data', onData);
+      if (error === undefined) resolve();
+      else {
+        body.destroy();
+        reject(error instanceof Error ? error : new Error('The response stream failed.', { cause: error }));
+      }
+    };
+    const onData = (chunk: Buffer) => {
+      pending.push(chunk);
+      pendingBytes += chunk.byteLength;
+      if (pendingBytes < batchBytes) return;
+      body.pause();
+      flush().then(
+        () => {
+          if (!settled) body.resume();
+        },
+        (error: unknown) => finish(error),
+      );
+    };
+    body.on('data', onData);
+    body.once('end', () => {
+      flush().then(() => finish(), (error: unknown) => finish(error));
+    });
+    body.once('error', (streamError: Error) => {
+      // Keep what arrived; a failed write outranks the network error.
+      flush().then(() => finish(streamError), (error: unknown) => finish(error));
+    });
+  });
+}
+
+/** The ETag of bytes held in memory: their MD5, or with `partSize` S3's multipart ETag. */
+export function contentEtag(chunks: Buffer[], partSize?: number): string {
+  const digests: Buffer[] = [];
+  let hash = createHash('md5');
+  let inPart = 0;
+  for (let chunk of chunks) {
+    while (partSize !== undefined && inPart + chunk.byteLength >= partSize) {
+      const take = partSize - inPart;
+      hash.update(chunk.subarray(0, take));
+      digests.push(hash.digest());
+      hash = createHash('md5');
+      inPart = 0;
+      chunk = chunk.subarray(take);
+    }
+    if (chunk.byteLength === 0) continue;
+    hash.update(chunk);
+    inPart += chunk.byteLength;
+  }
+  if (partSize === undefined) return hash.digest('hex');
+  if (inPart > 0 || digests.length === 0) digests.push(hash.digest());
+  return multipartEtag(digests);
 }

@@ -10,7 +10,9 @@ import type { EngineContext } from './context.js';
 import { DownloadTransfer, type DownloadJob } from './download.js';
 import { md5 } from './checksum.js';
 import { asFerryError, cancelledError, fromFsError } from './errors.js';
-import { Budget } from './budget.js';
+import { followSignal } from './abort.js';
+import { FolderCache } from './folderCache.js';
+import { AdaptiveLimit, type AdaptiveSnapshot } from './adaptive.js';
 import { BatchLog, type BatchEntry, type Journal, type JournalRecord } from './journal.js';
 import { PartBuffers } from './partBuffers.js';
 import { ProgressHub, TransferMeter, type EventSink } from './progress.js';
@@ -52,7 +54,7 @@ export class TransferEngine {
   readonly store: S3Store;
   readonly settings: TransferSettings;
   private readonly ctx: EngineContext;
-  private readonly files: Budget;
+  private readonly files: AdaptiveLimit;
   private readonly listeners = new Set<EventSink>();
 
   constructor(options: EngineOptions) {
@@ -75,8 +77,22 @@ export class TransferEngine {
       crc32,
       journal: options.journal,
       server: options.endpoint.endpoint ?? `aws:${options.endpoint.region}`,
+      folders: new FolderCache(),
+      limits: {
+        parts: new AdaptiveLimit({ max: this.settings.partsInFlight, initial: Math.ceil(this.settings.partsInFlight / 2), enabled: this.settings.adaptive }),
+        files: new AdaptiveLimit({ max: this.settings.filesInFlight, initial: Math.min(16, this.settings.filesInFlight), enabled: this.settings.adaptive }),
+      },
     };
-    this.files = new Budget(this.settings.filesInFlight);
+    hub.onBytes = (bytes) => {
+      this.ctx.limits.parts.addBytes(bytes);
+      this.ctx.limits.files.addBytes(bytes);
+    };
+    this.files = this.ctx.limits.files;
+  }
+
+  /** Parts and files in flight now, the limits adaptive tuning has reached, and the last measured rate. */
+  parallelism(): { parts: AdaptiveSnapshot; files: AdaptiveSnapshot } {
+    return { parts: this.ctx.limits.parts.snapshot(), files: this.ctx.limits.files.snapshot() };
   }
 
   on(listener: EventSink): () => void {
@@ -185,7 +201,7 @@ export class TransferEngine {
   }
 
   private async inFileSlot<T>(work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    const release = await this.files.acquire(1, signal);
+    const release = await this.files.acquire(signal);
     try {
       return await work();
     } finally {
@@ -202,7 +218,17 @@ export class TransferEngine {
   }
 
   /** Runs a plan: many files in flight; one file's failure does not stop the others. */
-  async runUploads(plan: UploadPlan, signal?: AbortSignal): Promise<BatchResult> {
+  async runUploads(plan: UploadPlan, callerSignal?: AbortSignal): Promise<BatchResult> {
+    // Every file in flight listens to the batch's signal: one follower, so the caller's signal gets one listener.
+    const batch = followSignal(callerSignal);
+    try {
+      return await this.runUploadsBatch(plan, batch.controller.signal);
+    } finally {
+      batch.dispose();
+    }
+  }
+
+  private async runUploadsBatch(plan: UploadPlan, signal: AbortSignal): Promise<BatchResult> {
     const started = performance.now();
     const resumedBefore = this.resumedBytes;
     const result: BatchResult = { files: plan.files.length, done: 0, alreadyDone: 0, folders: 0, bytes: 0, resumedBytes: 0, seconds: 0, failures: [], skipped: plan.skipped };
@@ -231,11 +257,22 @@ export class TransferEngine {
     return result;
   }
 
-  async runDownloads(plan: DownloadPlan, signal?: AbortSignal): Promise<BatchResult> {
+  async runDownloads(plan: DownloadPlan, callerSignal?: AbortSignal): Promise<BatchResult> {
+    // Every file in flight listens to the batch's signal: one follower, so the caller's signal gets one listener.
+    const batch = followSignal(callerSignal);
+    try {
+      return await this.runDownloadsBatch(plan, batch.controller.signal);
+    } finally {
+      batch.dispose();
+    }
+  }
+
+  private async runDownloadsBatch(plan: DownloadPlan, signal: AbortSignal): Promise<BatchResult> {
     const started = performance.now();
     const resumedBefore = this.resumedBytes;
     const result: BatchResult = { files: plan.files.length, done: 0, alreadyDone: 0, folders: 0, bytes: 0, resumedBytes: 0, seconds: 0, failures: [], skipped: [] };
     for (const refused of plan.refused) result.failures.push({ item: refused.key, error: refused.error });
+    this.ctx.folders.forget();
     for (const folder of plan.folders) {
       await mkdir(folder, { recursive: true }).then(
         () => result.folders++,

@@ -195,7 +195,8 @@ export interface BatchEntry {
 export class BatchLog {
   private readonly file: string;
   private readonly entries: Map<string, BatchEntry>;
-  private appending: Promise<void> = Promise.resolve();
+  private pending: string[] = [];
+  private appending: Promise<void> | undefined;
 
   private constructor(file: string, entries: Map<string, BatchEntry>) {
     this.file = file;
@@ -224,14 +225,31 @@ export class BatchLog {
     return this.entries.get(id);
   }
 
+  /** Settles once the entry is on disk; lines that arrive while one append runs go out together in the next. */
   add(entry: BatchEntry): Promise<void> {
     this.entries.set(entry.id, entry);
-    this.appending = this.appending.then(() => appendFile(this.file, `${JSON.stringify(entry)}\n`)).catch(() => undefined);
+    this.pending.push(`${JSON.stringify(entry)}\n`);
+    this.appending ??= this.drain();
     return this.appending;
   }
 
+  private async drain(): Promise<void> {
+    try {
+      while (this.pending.length > 0) {
+        const text = this.pending.join('');
+        this.pending = [];
+        await appendFile(this.file, text);
+      }
+    } catch {
+      // Without the log, a rerun sends these files again: slower, never wrong.
+      this.pending = [];
+    } finally {
+      this.appending = undefined;
+    }
+  }
+
   async remove(): Promise<void> {
-    await this.appending;
+    while (this.appending) await this.appending;
     await rm(this.file, { force: true });
   }
 }

@@ -70,6 +70,7 @@ export class TransferMeter {
     }
     this.bytesDone += bytes;
     if (bytes > 0) {
+      this.hub.onBytes?.(bytes);
       const slot = Math.floor(Date.now() / RATE_SLOT_MS);
       const last = this.samples.at(-1);
       if (last?.slot === slot) last.bytes += bytes;
@@ -122,6 +123,8 @@ export class ProgressHub {
   private timer: NodeJS.Timeout | undefined;
   private readonly sink: EventSink;
   private readonly intervalMs: number;
+  /** Every byte any transfer moves (what adaptive parallelism measures). */
+  onBytes: ((bytes: number) => void) | undefined;
 
   constructor(sink: EventSink, intervalMs: number) {
     this.sink = sink;

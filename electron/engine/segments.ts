@@ -3,6 +3,7 @@
 import { anySignal } from './abort.js';
 import { cancelledError } from './errors.js';
 import type { TransferMeter } from './progress.js';
+import type { AdaptiveLimit } from './adaptive.js';
 
 /**
  * Calls `work(index, signal)` for each listed segment, `concurrency` at a time. The first failure stops
@@ -15,6 +16,8 @@ export async function runSegments(
   meter: TransferMeter,
   transferSignal: AbortSignal,
   work: (index: number, signal: AbortSignal) => Promise<void>,
+  /** Slots shared with the engine's other files; each segment holds one while it runs. */
+  shared?: AdaptiveLimit,
 ): Promise<void> {
   const stop = new AbortController();
   const signal = anySignal([transferSignal, stop.signal]);
@@ -22,13 +25,17 @@ export async function runSegments(
   const worker = async () => {
     while (next < indexes.length && !signal.aborted) {
       const index = indexes[next++] as number;
+      let release: (() => void) | undefined;
       try {
+        release = await shared?.acquire(signal);
         await work(index, signal);
         meter.segmentStatus(index, 'done');
       } catch (error) {
         meter.segmentStatus(index, signal.aborted ? 'cancelled' : 'failed');
         stop.abort(error);
         throw error;
+      } finally {
+        release?.();
       }
     }
   };

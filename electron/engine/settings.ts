@@ -18,10 +18,12 @@ export const S3_LIMITS = {
 export interface TransferSettings {
   /** Preferred part (upload) and range (download) size in bytes; grown when a file would need more than 10,000 parts. */
   partSize: number;
-  /** Parts or ranges of one file in flight at once. */
+  /** Parts or ranges in flight at once (with `adaptive`, the most it may grow to). */
   partsInFlight: number;
-  /** Files in flight at once in a folder or queue. */
+  /** Files in flight at once in a folder or queue (with `adaptive`, the most it may grow to). */
   filesInFlight: number;
+  /** Tune parts and files in flight to the measured throughput, up to the two limits above; false: always use the limits. */
+  adaptive: boolean;
   /** Files up to this size go up in a single PUT. */
   multipartThreshold: number;
   /** Attempts per request before the transfer fails (1 = no retry). */
@@ -44,7 +46,8 @@ export interface TransferSettings {
 export const DEFAULT_SETTINGS: TransferSettings = {
   partSize: 8 * MiB,
   partsInFlight: 16,
-  filesInFlight: 32,
+  filesInFlight: 64,
+  adaptive: true,
   multipartThreshold: 16 * MiB,
   maxAttempts: 8,
   baseRetryDelayMs: 200,
@@ -60,7 +63,7 @@ interface Bound {
   max: number;
 }
 
-const BOUNDS: Record<Exclude<keyof TransferSettings, 'crc32'>, Bound> = {
+const BOUNDS: Record<Exclude<keyof TransferSettings, 'crc32' | 'adaptive'>, Bound> = {
   partSize: { min: S3_LIMITS.minPartSize, max: S3_LIMITS.maxPartSize },
   partsInFlight: { min: 1, max: 256 },
   filesInFlight: { min: 1, max: 1024 },
@@ -83,6 +86,11 @@ export function resolveSettings(overrides: Partial<TransferSettings> = {}): Tran
         throw new FerryError('InvalidInput', `crc32 must be auto, on or off, not ${JSON.stringify(value)}.`);
       }
       merged.crc32 = value;
+      continue;
+    }
+    if (name === 'adaptive') {
+      if (typeof value !== 'boolean') throw new FerryError('InvalidInput', `adaptive must be true or false, not ${JSON.stringify(value)}.`);
+      merged.adaptive = value;
       continue;
     }
     const bound = BOUNDS[name];

@@ -120,7 +120,7 @@ export class UploadTransfer extends Transfer<UploadJob> {
         } finally {
           lease.release();
         }
-      });
+      }, ctx.limits.parts);
 
       await assertUnchanged(file, stats, job.source);
       const out = await ctx.store.completeMultipartUpload(

@@ -424,7 +424,7 @@ export class S3Store {
   async getRange(
     input: { bucket: string; key: string; start: number; end: number; ifMatch?: string },
     signal?: AbortSignal,
-  ): Promise<AsyncIterable<Uint8Array>> {
+  ): Promise<Readable> {
     try {
       const out = await this.client.send(
         new GetObjectCommand({
@@ -435,8 +435,9 @@ export class S3Store {
         }),
         { abortSignal: signal },
       );
-      if (!out.Body) throw new Error('The server sent no body.');
-      return out.Body as AsyncIterable<Uint8Array>;
+      // In Node the SDK's body is the response stream itself (an IncomingMessage).
+      if (!(out.Body instanceof Readable)) throw new Error('The server sent no body.');
+      return out.Body;
     } catch (error) {
       throw translateS3Error(error, {
         bucket: input.bucket,
