@@ -58,6 +58,7 @@ interface Row {
 }
 
 const work = path.join(root, '.tmp', 'bench');
+const invocation = Date.now().toString(36);
 const data = path.join(work, 'data');
 const out = path.join(work, 'out');
 
@@ -244,8 +245,9 @@ async function main(): Promise<void> {
             await rm(path.join(root, '.tmp', 'bench-state'), { recursive: true, force: true });
             // The AWS CLI and rclone take a target folder for a folder download, and a file path for one object.
             const local = w.direction === 'down' && !w.folder && (tool === 'awscli' || tool === 'rclone') ? path.join(out, 'big.bin') : w.local;
-            // A fresh key per upload run: a tool that finds its earlier upload may skip it (rclone does).
-            const key = w.direction === 'up' ? `up/${server}-${profile.name.replace(/[^a-z0-9]/gi, '')}-${tool}-${run}/${w.folder ? '' : 'big.bin'}` : w.key;
+            // A fresh key per upload run, and per bench invocation (Swift keeps its data between
+            // invocations): a tool that finds its earlier upload may skip it (rclone does).
+            const key = w.direction === 'up' ? `up/${invocation}/${server}-${profile.name.replace(/[^a-z0-9]/gi, '')}-${tool}-${run}/${w.folder ? '' : 'big.bin'}` : w.key;
             const c = commandFor(tool, w.direction, endpoint, local, bucket, key, w.folder);
             const r = await measure(c.file, c.args, c.env);
             if (r.ok) samples.push(r);
