@@ -19,6 +19,43 @@ export function multipartEtag(partMd5s: Buffer[]): string {
   return `${createHash('md5').update(Buffer.concat(partMd5s)).digest('hex')}-${partMd5s.length}`;
 }
 
+/**
+ * Content fed in order, hashed into the ETag S3 gives it: a plain MD5, or with `partSize` the
+ * multipart ETag (MD5 of each part's MD5). Chunks may cross part boundaries.
+ */
+export class EtagHasher {
+  private readonly partSize: number | undefined;
+  private hash = createHash('md5');
+  private inPart = 0;
+  private readonly partDigests: Buffer[] = [];
+
+  constructor(partSize?: number) {
+    this.partSize = partSize;
+  }
+
+  update(data: Uint8Array): void {
+    let rest = data;
+    while (this.partSize !== undefined && this.inPart + rest.byteLength >= this.partSize) {
+      const take = this.partSize - this.inPart;
+      this.hash.update(rest.subarray(0, take));
+      this.partDigests.push(this.hash.digest());
+      this.hash = createHash('md5');
+      this.inPart = 0;
+      rest = rest.subarray(take);
+    }
+    if (rest.byteLength === 0) return;
+    this.hash.update(rest);
+    this.inPart += rest.byteLength;
+  }
+
+  /** The ETag of everything fed (call once). */
+  digest(): string {
+    if (this.partSize === undefined) return this.hash.digest('hex');
+    if (this.inPart > 0 || this.partDigests.length === 0) this.partDigests.push(this.hash.digest());
+    return multipartEtag(this.partDigests);
+  }
+}
+
 /** An ETag that is a plain MD5 of the content (single PUT without KMS or SSE-C). */
 export function isMd5Etag(etag: string): boolean {
   return /^[0-9a-f]{32}$/i.test(etag);

@@ -2,11 +2,10 @@
 // beside the target, verified, then renamed into place.
 
 import { open, rename, rm, stat, utimes, writeFile, type FileHandle } from 'node:fs/promises';
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { VerifyResult } from '../../shared/transfer.js';
-import { isMd5Etag, md5, multipartEtag, multipartEtagParts, etagIsContentHash } from './checksum.js';
+import { EtagHasher, isMd5Etag, md5, multipartEtagParts, etagIsContentHash } from './checksum.js';
 import { segmentCallOptions } from './context.js';
 import { FerryError, fromFsError } from './errors.js';
 import { SequentialVerifier } from './downloadVerifier.js';
@@ -121,7 +120,9 @@ export class DownloadTransfer extends Transfer<DownloadJob> {
         });
         if (bytes > info.size) throw new FerryError('ServerError', 'The server sent more bytes than the range asked for.');
         if (bytes < info.size) throw new FerryError('NetworkError', `The server ended a response early for s3://${job.bucket}/${job.key}.`, { retryable: true });
-        return { chunks: received, etag: contentEtag(received, check.kind === 'multipart' ? check.partSize : undefined) };
+        const hasher = new EtagHasher(check.kind === 'multipart' ? check.partSize : undefined);
+        for (const chunk of received) hasher.update(chunk);
+        return { chunks: received, etag: hasher.digest() };
       },
       retryPolicy(ctx.settings),
       { signal, onRetry: options.onRetry },
@@ -361,27 +362,4 @@ export function drainBody(body: Readable, batchBytes: number, write: (chunks: Bu
       flush().then(() => finish(streamError), (error: unknown) => finish(error));
     });
   });
-}
-
-/** The ETag of bytes held in memory: their MD5, or with `partSize` S3's multipart ETag. */
-export function contentEtag(chunks: Buffer[], partSize?: number): string {
-  const digests: Buffer[] = [];
-  let hash = createHash('md5');
-  let inPart = 0;
-  for (let chunk of chunks) {
-    while (partSize !== undefined && inPart + chunk.byteLength >= partSize) {
-      const take = partSize - inPart;
-      hash.update(chunk.subarray(0, take));
-      digests.push(hash.digest());
-      hash = createHash('md5');
-      inPart = 0;
-      chunk = chunk.subarray(take);
-    }
-    if (chunk.byteLength === 0) continue;
-    hash.update(chunk);
-    inPart += chunk.byteLength;
-  }
-  if (partSize === undefined) return hash.digest('hex');
-  if (inPart > 0 || digests.length === 0) digests.push(hash.digest());
-  return multipartEtag(digests);
 }

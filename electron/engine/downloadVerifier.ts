@@ -1,7 +1,7 @@
 // Hashes a download's file in order as its ranges complete, to compare with the object's ETag.
 
-import { createHash, type Hash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
+import { EtagHasher } from './checksum.js';
 import { fromFsError } from './errors.js';
 
 const READ_CHUNK_BYTES = 1024 * 1024;
@@ -15,12 +15,10 @@ export class SequentialVerifier {
   private readonly file: FileHandle;
   private readonly path: string;
   private readonly size: number;
-  private readonly partSize: number | undefined;
   private readonly finished = new Map<number, number>();
   private contiguous = 0;
   private hashed = 0;
-  private hash: Hash = createHash('md5');
-  private readonly partDigests: Buffer[] = [];
+  private readonly hasher: EtagHasher;
   private running: Promise<void> | undefined;
   private failure: unknown;
   private readonly buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
@@ -29,7 +27,7 @@ export class SequentialVerifier {
     this.file = file;
     this.path = path;
     this.size = size;
-    this.partSize = partSize;
+    this.hasher = new EtagHasher(partSize);
   }
 
   /** Bytes [offset, offset + length) are written. */
@@ -55,29 +53,18 @@ export class SequentialVerifier {
     while (this.running) await this.running;
     if (this.failure) throw this.failure;
     if (this.hashed < this.size) await this.drain();
-    if (this.partSize === undefined) return this.hash.digest('hex');
-    const all = Buffer.concat(this.partDigests);
-    return `${createHash('md5').update(all).digest('hex')}-${this.partDigests.length}`;
+    return this.hasher.digest();
   }
 
   private async drain(): Promise<void> {
     while (this.hashed < this.contiguous) {
-      let end = Math.min(this.contiguous, this.hashed + READ_CHUNK_BYTES);
-      if (this.partSize !== undefined) {
-        const boundary = (Math.floor(this.hashed / this.partSize) + 1) * this.partSize;
-        end = Math.min(end, boundary);
-      }
-      const length = end - this.hashed;
+      const length = Math.min(this.contiguous - this.hashed, READ_CHUNK_BYTES);
       const { bytesRead } = await this.file.read(this.buffer, 0, length, this.hashed).catch((error: unknown) => {
         throw fromFsError(error, this.path);
       });
       if (bytesRead !== length) throw fromFsError(new Error(`short read at ${this.hashed}`), this.path);
-      this.hash.update(this.buffer.subarray(0, length));
-      this.hashed = end;
-      if (this.partSize !== undefined && (this.hashed % this.partSize === 0 || this.hashed === this.size)) {
-        this.partDigests.push(this.hash.digest());
-        this.hash = createHash('md5');
-      }
+      this.hasher.update(this.buffer.subarray(0, length));
+      this.hashed += length;
     }
   }
 }

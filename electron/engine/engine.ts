@@ -1,7 +1,7 @@
 // The transfer engine's front door: one object per account, running uploads and downloads.
 
 import { randomUUID } from 'node:crypto';
-import { mkdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import type { S3Endpoint } from '../../shared/account.js';
 import type { ErrorInfo } from '../../shared/errors.js';
 import type { ObjectHeaders, TransferEvent, VerifyResult } from '../../shared/transfer.js';
@@ -9,7 +9,7 @@ import { planDownloads, planUploads, type DownloadPlan, type UploadPlan } from '
 import type { EngineContext } from './context.js';
 import { DownloadTransfer, type DownloadJob } from './download.js';
 import { md5 } from './checksum.js';
-import { asFerryError, cancelledError, fromFsError } from './errors.js';
+import { asFerryError, cancelledError } from './errors.js';
 import { followSignal } from './abort.js';
 import { FolderCache } from './folderCache.js';
 import { AdaptiveLimit, type AdaptiveSnapshot } from './adaptive.js';
@@ -54,7 +54,6 @@ export class TransferEngine {
   readonly store: S3Store;
   readonly settings: TransferSettings;
   private readonly ctx: EngineContext;
-  private readonly files: AdaptiveLimit;
   private readonly listeners = new Set<EventSink>();
 
   constructor(options: EngineOptions) {
@@ -87,7 +86,6 @@ export class TransferEngine {
       this.ctx.limits.parts.addBytes(bytes);
       this.ctx.limits.files.addBytes(bytes);
     };
-    this.files = this.ctx.limits.files;
   }
 
   /** Parts and files in flight now, the limits adaptive tuning has reached, and the last measured rate. */
@@ -201,7 +199,7 @@ export class TransferEngine {
   }
 
   private async inFileSlot<T>(work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    const release = await this.files.acquire(signal);
+    const release = await this.ctx.limits.files.acquire(signal);
     try {
       return await work();
     } finally {
@@ -218,14 +216,8 @@ export class TransferEngine {
   }
 
   /** Runs a plan: many files in flight; one file's failure does not stop the others. */
-  async runUploads(plan: UploadPlan, callerSignal?: AbortSignal): Promise<BatchResult> {
-    // Every file in flight listens to the batch's signal: one follower, so the caller's signal gets one listener.
-    const batch = followSignal(callerSignal);
-    try {
-      return await this.runUploadsBatch(plan, batch.controller.signal);
-    } finally {
-      batch.dispose();
-    }
+  runUploads(plan: UploadPlan, callerSignal?: AbortSignal): Promise<BatchResult> {
+    return withBatchSignal(callerSignal, (signal) => this.runUploadsBatch(plan, signal));
   }
 
   private async runUploadsBatch(plan: UploadPlan, signal: AbortSignal): Promise<BatchResult> {
@@ -257,14 +249,8 @@ export class TransferEngine {
     return result;
   }
 
-  async runDownloads(plan: DownloadPlan, callerSignal?: AbortSignal): Promise<BatchResult> {
-    // Every file in flight listens to the batch's signal: one follower, so the caller's signal gets one listener.
-    const batch = followSignal(callerSignal);
-    try {
-      return await this.runDownloadsBatch(plan, batch.controller.signal);
-    } finally {
-      batch.dispose();
-    }
+  runDownloads(plan: DownloadPlan, callerSignal?: AbortSignal): Promise<BatchResult> {
+    return withBatchSignal(callerSignal, (signal) => this.runDownloadsBatch(plan, signal));
   }
 
   private async runDownloadsBatch(plan: DownloadPlan, signal: AbortSignal): Promise<BatchResult> {
@@ -274,9 +260,9 @@ export class TransferEngine {
     for (const refused of plan.refused) result.failures.push({ item: refused.key, error: refused.error });
     this.ctx.folders.forget();
     for (const folder of plan.folders) {
-      await mkdir(folder, { recursive: true }).then(
+      await this.ctx.folders.ensure(folder).then(
         () => result.folders++,
-        (error: unknown) => result.failures.push({ item: folder, error: fromFsError(error, folder).toInfo() }),
+        (error: unknown) => result.failures.push({ item: folder, error: asFerryError(error).toInfo() }),
       );
     }
     const log = await this.batchLog(plan.files.length, { kind: 'download', server: this.ctx.server, bucket: plan.bucket, keyOrPrefix: plan.keyOrPrefix, folder: plan.folder });
@@ -295,3 +281,15 @@ export class TransferEngine {
   }
 }
 
+/**
+ * Runs a batch under its own follower of the caller's signal: every file in flight listens to the
+ * batch's signal, so the caller's gets one listener, not one per file (Node warns past ten).
+ */
+async function withBatchSignal<T>(callerSignal: AbortSignal | undefined, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const batch = followSignal(callerSignal);
+  try {
+    return await run(batch.controller.signal);
+  } finally {
+    batch.dispose();
+  }
+}
