@@ -1,7 +1,9 @@
 // Transfers through a misbehaving network (resets, stalls, 503 SlowDown) and across a restart of
 // the S3 server itself still complete, byte-identical, and leave no multipart upload behind.
 
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,6 +81,9 @@ describe.skipIf(!endpoint)('through a faulty network', () => {
   });
 });
 
+const run = promisify(execFile);
+const serverScript = (verb: 'stop' | 'start') => run('bash', [path.join(repoRoot, 'scripts/s3-server.sh'), verb]);
+
 // Only the project's own local server can be restarted by a test.
 const localServer = !process.env.FERRY_TEST_ENDPOINT_EXTERNAL && endpoint === 'http://127.0.0.1:18080';
 
@@ -92,9 +97,11 @@ describe.skipIf(!localServer)('across a restart of the S3 server', () => {
     engine.on((e) => {
       if (!restarted && e.type === 'progress' && e.segments.some((s) => s.status === 'done')) {
         restarted = true;
+        // Asynchronously, so the engine keeps running, and meets refused connections, while the server is down.
         restart = (async () => {
-          execFileSync('bash', [path.join(repoRoot, 'scripts/s3-server.sh'), 'stop'], { stdio: 'ignore' });
-          execFileSync('bash', [path.join(repoRoot, 'scripts/s3-server.sh'), 'start'], { stdio: 'ignore' });
+          await serverScript('stop');
+          await sleep(2_000);
+          await serverScript('start');
         })();
       }
     });
@@ -105,7 +112,8 @@ describe.skipIf(!localServer)('across a restart of the S3 server', () => {
       await restart;
       expect(restarted).toBe(true);
       expect(verified.method).toBe('multipart-etag');
-      expect(retries.some((e) => e.type === 'retry' && ['EndpointUnreachable', 'NetworkError', 'Timeout'].includes(e.error.code))).toBe(true);
+      const codes = retries.map((e) => (e.type === 'retry' ? e.error.code : ''));
+      expect(codes.some((c) => ['EndpointUnreachable', 'NetworkError', 'Timeout'].includes(c)), `retry codes: ${codes.join(', ')}`).toBe(true);
       const out = path.join(dir, 'restart-out', 'restart.bin');
       await engine.download({ bucket, key: 'restart.bin', target: out });
       expect(await sha256File(out)).toBe(await sha256File(source));
