@@ -77,8 +77,11 @@ export async function startLatencyProxy(target: URL, shape: LinkShape, port = 0)
     });
   };
 
-  const server = net.createServer((client) => {
-    const upstream = net.connect(Number(target.port), target.hostname);
+  // Half-open sockets, so that a side which finishes (a response with `Connection: close`, say)
+  // still has its delayed bytes delivered before the other side is ended: closing at once would
+  // cut off a response still in the delay queue, which a client sees as EOF.
+  const server = net.createServer({ allowHalfOpen: true }, (client) => {
+    const upstream = net.connect({ port: Number(target.port), host: target.hostname, allowHalfOpen: true });
     for (const s of [client, upstream]) {
       sockets.add(s);
       s.setNoDelay(true);
@@ -86,8 +89,6 @@ export async function startLatencyProxy(target: URL, shape: LinkShape, port = 0)
     }
     client.on('error', () => upstream.destroy());
     upstream.on('error', () => client.destroy());
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
     pipeDelayed(client, upstream, up);
     pipeDelayed(upstream, client, down);
   });

@@ -1,7 +1,8 @@
 // `npm run bench`: Ferry beside the AWS CLI, rclone and lib-storage, same data, same run, same
 // machine; against the local Swift and a discarding endpoint; on loopback, with 50 ms each way,
-// and with 50 ms plus a 100 MiB/s cap. Prints a table, writes bench/results/latest.json and
-// docs/benchmarks.md. `--quick` uses smaller data and one latency profile (a few minutes).
+// and with 50 ms plus a 100 MiB/s cap. Prints a table and writes bench/results/latest.json; a full
+// run (all tools and servers, >= 3 runs) also writes docs/benchmarks.md. `--quick` uses smaller
+// data and one latency profile (a few minutes).
 
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -18,13 +19,15 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const root = path.resolve(import.meta.dirname, '..', import.meta.dirname.includes('dist-bench') ? '..' : '.');
 const MiB = 1024 * 1024;
 const COMMAND_LIMIT_S = 300;
+const ALL_TOOLS: Tool[] = ['ferry', 'awscli', 'rclone', 'lib-storage', 'ceiling'];
+const ALL_SERVERS = ['swift', 'discard'];
 
 const { values: flags } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     runs: { type: 'string' },
-    tools: { type: 'string', default: 'ferry,awscli,rclone,lib-storage,ceiling' },
-    servers: { type: 'string', default: 'swift,discard' },
+    tools: { type: 'string', default: ALL_TOOLS.join(',') },
+    servers: { type: 'string', default: ALL_SERVERS.join(',') },
     // Only this: Ferry uploads a sparse file of N GiB to the discarding endpoint; peak RSS must not grow with N.
     'rss-gib': { type: 'string' },
   },
@@ -284,8 +287,10 @@ async function main(): Promise<void> {
 
   await mkdir(path.join(root, 'bench', 'results'), { recursive: true });
   await writeFile(path.join(root, 'bench', 'results', 'latest.json'), JSON.stringify(rows, null, 2));
-  await writeFile(path.join(root, 'docs', 'benchmarks.md'), markdown(rows));
-  process.stdout.write(`\nWrote bench/results/latest.json and docs/benchmarks.md (${rows.length} rows).\n`);
+  // docs/ keeps the last full run: every tool, every server, every profile, the full data, ≥ 3 runs.
+  const full = !quick && runs >= 3 && ALL_TOOLS.every((t) => tools.includes(t)) && ALL_SERVERS.every((s) => servers.includes(s));
+  if (full) await writeFile(path.join(root, 'docs', 'benchmarks.md'), markdown(rows));
+  process.stdout.write(`\nWrote bench/results/latest.json${full ? ' and docs/benchmarks.md' : ' (docs/benchmarks.md keeps the last full run)'} (${rows.length} rows).\n`);
 }
 
 function markdown(rows: Row[]): string {
