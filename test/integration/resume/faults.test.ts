@@ -82,6 +82,16 @@ describe.skipIf(!endpoint)('through a faulty network', () => {
 });
 
 const run = promisify(execFile);
+const OUTAGE_CODES: string[] = ['EndpointUnreachable', 'NetworkError', 'Timeout'];
+
+/** Polls until the condition holds, or fails after the deadline. */
+async function until(condition: () => boolean, deadlineMs: number): Promise<void> {
+  const end = Date.now() + deadlineMs;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error(`condition not met within ${deadlineMs} ms`);
+    await sleep(50);
+  }
+}
 const serverScript = (verb: 'stop' | 'start') => run('bash', [path.join(repoRoot, 'scripts/s3-server.sh'), verb]);
 
 // Only the project's own local server can be restarted by a test.
@@ -92,28 +102,29 @@ describe.skipIf(!localServer)('across a restart of the S3 server', () => {
     const source = path.join(dir, 'restart.bin');
     await writeRandomFile(source, 60 * MiB);
     const engine = testEngine({ settings: { partSize: 5 * MiB, partsInFlight: 2, maxAttempts: 3, maxRetryDelayMs: 1_000, offlineWaitMs: 60_000 } });
+    const retries: TransferEvent[] = [];
+    engine.on((e) => e.type === 'retry' && retries.push(e));
     let restarted = false;
     let restart: Promise<void> | undefined;
     engine.on((e) => {
       if (!restarted && e.type === 'progress' && e.segments.some((s) => s.status === 'done')) {
         restarted = true;
-        // Asynchronously, so the engine keeps running, and meets refused connections, while the server is down.
+        // Asynchronously, so the engine keeps running while the server is down; started again only
+        // once the engine has met the outage (a retry for a refused or dropped connection).
         restart = (async () => {
           await serverScript('stop');
-          await sleep(2_000);
+          await until(() => retries.some((e) => e.type === 'retry' && OUTAGE_CODES.includes(e.error.code)), 30_000);
           await serverScript('start');
         })();
       }
     });
-    const retries: TransferEvent[] = [];
-    engine.on((e) => e.type === 'retry' && retries.push(e));
     try {
       const verified = await engine.upload({ source, bucket, key: 'restart.bin' });
       await restart;
       expect(restarted).toBe(true);
       expect(verified.method).toBe('multipart-etag');
       const codes = retries.map((e) => (e.type === 'retry' ? e.error.code : ''));
-      expect(codes.some((c) => ['EndpointUnreachable', 'NetworkError', 'Timeout'].includes(c)), `retry codes: ${codes.join(', ')}`).toBe(true);
+      expect(codes.some((c) => OUTAGE_CODES.includes(c)), `retry codes: ${codes.join(', ')}`).toBe(true);
       const out = path.join(dir, 'restart-out', 'restart.bin');
       await engine.download({ bucket, key: 'restart.bin', target: out });
       expect(await sha256File(out)).toBe(await sha256File(source));
