@@ -10,6 +10,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, session, type WebContents } from 'electron';
+import { CONTENT_SECURITY_POLICY } from '../shared/contentSecurityPolicy.js';
 
 const PRELOAD_PATH = path.join(import.meta.dirname, 'preload.cjs');
 const RENDERER_DIR = path.join(import.meta.dirname, '..', 'renderer');
@@ -18,19 +19,6 @@ const RENDERER_INDEX = path.join(RENDERER_DIR, 'index.html');
 // preload.ts reads the same flag: a sandboxed preload cannot read package.json, so static values
 // reach it as command-line arguments of the renderer process.
 const VERSION_ARG = '--ferry-version=';
-
-// Only the app's own files may run or load; inline styles are allowed because React sets style
-// attributes. No remote origin is ever contacted from the renderer: S3 traffic runs in the engine.
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
 
 let mainWindow: BrowserWindow | null = null;
 

@@ -3,6 +3,7 @@
 export type ErrorCode =
   | 'InvalidAccessKey'
   | 'InvalidSecret'
+  | 'NoCredentials'
   | 'AccessDenied'
   | 'NoSuchBucket'
   | 'NoSuchKey'
@@ -26,6 +27,9 @@ export type ErrorCode =
   | 'Cancelled'
   | 'NotImplemented'
   | 'InvalidInput'
+  | 'KeychainUnavailable'
+  | 'NoSuchAccount'
+  | 'Unauthorized'
   | 'Unknown';
 
 /** What crosses to a UI or a terminal: a code to branch on and a sentence to show. */

@@ -8,7 +8,6 @@ import type { ObjectHeaders, TransferEvent, VerifyResult } from '../../shared/tr
 import { planDownloads, planUploads, type DownloadPlan, type UploadPlan } from './batchPlan.js';
 import type { EngineContext } from './context.js';
 import { DownloadTransfer, type DownloadJob } from './download.js';
-import { md5 } from './checksum.js';
 import { asFerryError, cancelledError } from './errors.js';
 import { followSignal } from './abort.js';
 import { FolderCache } from './folderCache.js';
@@ -224,11 +223,9 @@ export class TransferEngine {
     const started = performance.now();
     const resumedBefore = this.resumedBytes;
     const result: BatchResult = { files: plan.files.length, done: 0, alreadyDone: 0, folders: 0, bytes: 0, resumedBytes: 0, seconds: 0, failures: [], skipped: plan.skipped };
-    const empty = new Uint8Array();
-    const emptyMd5 = md5(empty).toString('base64');
     await this.eachInFlight(plan.folderMarkers, async (key) => {
       try {
-        await this.store.putObject({ bucket: plan.bucket, key, body: empty, md5: emptyMd5 }, { signal });
+        await this.store.putFolderMarker(plan.bucket, key, { signal });
         result.folders++;
       } catch (error) {
         result.failures.push({ item: key, error: asFerryError(error).toInfo() });

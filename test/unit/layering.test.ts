@@ -50,8 +50,8 @@ describe('layers', () => {
     }
   });
 
-  it('electron/engine and electron/cli never import electron or the renderer', () => {
-    const files = [...sourceFiles('electron/engine'), ...sourceFiles('electron/cli')];
+  it('the engine, command line, services and browser host never import electron or the renderer', () => {
+    const files = ['electron/engine', 'electron/cli', 'electron/services', 'electron/host'].flatMap(sourceFiles);
     expect(files.length).toBeGreaterThan(5);
     for (const file of files) {
       for (const spec of imports(file)) {
@@ -59,7 +59,7 @@ describe('layers', () => {
         const target = resolvedDir(file, spec);
         if (target) {
           expect(target.startsWith('renderer'), `${file} imports ${spec}`).toBe(false);
-          expect(target.startsWith('electron/engine') || target.startsWith('electron/cli') || target.startsWith('shared'), `${file} imports ${spec}`).toBe(true);
+          expect(['electron/engine', 'electron/cli', 'electron/services', 'electron/host', 'shared'].some((layer) => target.startsWith(layer)), `${file} imports ${spec}`).toBe(true);
         }
       }
     }

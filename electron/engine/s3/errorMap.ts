@@ -64,6 +64,9 @@ export function translateS3Error(thrown: unknown, ctx: ErrorContext = {}): Ferry
   if (name === 'AbortError') return new FerryError('Cancelled', 'The transfer was cancelled.', opts);
 
   switch (name) {
+    case 'CredentialsProviderError':
+      // No keys found (a profile without them, an expired SSO session): asking again will not help.
+      return new FerryError('NoCredentials', `No usable credentials: ${error.message ?? 'none were found'}.`, opts);
     case 'SignatureDoesNotMatch':
       return new FerryError('InvalidSecret', 'The server rejected the request signature: the secret key is wrong, or the access key is not known to this server.', opts);
     case 'InvalidAccessKeyId':

@@ -1,5 +1,6 @@
 // The S3 adapter: the few calls transfers and the browser make, each translated to Ferry's errors.
 
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
@@ -31,6 +32,7 @@ export interface ObjectInfo {
   etag: string;
   lastModified?: Date;
   contentType?: string;
+  storageClass?: string;
   headers: ObjectHeaders;
   serverSideEncryption?: string;
 }
@@ -140,6 +142,9 @@ function headerInput(headers: ObjectHeaders | undefined) {
   };
 }
 
+const EMPTY = new Uint8Array(0);
+const EMPTY_MD5 = createHash('md5').digest('base64');
+
 export class S3Store {
   readonly client: S3Client;
   readonly endpoint: S3Endpoint;
@@ -214,6 +219,7 @@ export class S3Store {
       lastModified: out.LastModified,
       contentType: out.ContentType,
       serverSideEncryption: out.ServerSideEncryption,
+      storageClass: out.StorageClass,
       headers: {
         contentType: out.ContentType,
         cacheControl: out.CacheControl,
@@ -224,6 +230,11 @@ export class S3Store {
         metadata: out.Metadata,
       },
     };
+  }
+
+  /** A zero-byte object whose key ends in '/': how S3 tools show an empty folder. */
+  async putFolderMarker(bucket: string, key: string, options: CallOptions = {}): Promise<void> {
+    await this.putObject({ bucket, key, body: EMPTY, md5: EMPTY_MD5 }, options);
   }
 
   async putObject(

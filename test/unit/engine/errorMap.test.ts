@@ -27,6 +27,14 @@ describe('translateS3Error', () => {
     expect(error.message.length).toBeGreaterThan(10);
   });
 
+  it('a credential provider that finds no keys is not retried as if the network were down', async () => {
+    const { fromIni } = await import('@aws-sdk/credential-providers');
+    const thrown = await fromIni({ profile: 'ferry-no-such-profile', filepath: '/nonexistent/credentials', configFilepath: '/nonexistent/config' })().catch((e: unknown) => e);
+    const error = translateS3Error(thrown);
+    expect(error.code).toBe('NoCredentials');
+    expect(error.retryable).toBe(false);
+  });
+
   it('names the missing key or bucket on a bare 404 (HEAD has no body)', () => {
     expect(translateS3Error(sdkError('NotFound', 404), { bucket: 'b', key: 'k' })).toMatchObject({ code: 'NoSuchKey', message: 's3://b/k does not exist.' });
     expect(translateS3Error(sdkError('NotFound', 404), { bucket: 'b' })).toMatchObject({ code: 'NoSuchBucket' });

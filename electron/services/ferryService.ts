@@ -1,0 +1,257 @@
+// The API both transports serve (Electron IPC and the browser-hosted mode's WebSocket): validates
+// each request against shared/api.ts, then browses buckets and runs downloads through the engine.
+// Plain Node: nothing here knows about windows or sockets.
+
+import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { calls, type Account, type AppEvent, type AppInfo, type CallName, type CallRequest, type CallResponse, type CallResult, type ObjectDetails } from '../../shared/api.js';
+import { FerryError, asFerryError } from '../engine/errors.js';
+import { TransferEngine } from '../engine/engine.js';
+import type { DownloadPlan } from '../engine/batchPlan.js';
+import { Journal } from '../engine/journal.js';
+import type { TransferSettings } from '../engine/settings.js';
+import { AccountService } from './accounts.js';
+import type { SecretStore } from './secretStore.js';
+
+export interface FerryServiceOptions {
+  version: string;
+  mode: AppInfo['mode'];
+  configDir: string;
+  /** Where the engine keeps journals of unfinished transfers, for resume. */
+  stateDir: string;
+  /** Downloads land here and nowhere else (below it, by the objects' names). */
+  downloadFolder: string;
+  secrets: SecretStore;
+  env?: NodeJS.ProcessEnv;
+  settings?: Partial<TransferSettings>;
+  /** Electron only: the native folder dialog. */
+  chooseFolder?: () => Promise<string | null>;
+}
+
+type Handlers = { [N in CallName]: (request: CallRequest<N>) => Promise<CallResponse<N>> };
+
+// One listing page's worth of keys; S3 returns at most 1,000 per request.
+const LIST_PAGE = 1000;
+
+/** Aborts the operation under `id`; false when there is none (finished already, or never was). */
+function abortIn(running: Map<string, AbortController>, id: string): boolean {
+  const controller = running.get(id);
+  controller?.abort();
+  return controller !== undefined;
+}
+
+export class FerryService {
+  readonly accounts: AccountService;
+  private readonly engines = new Map<string, Promise<TransferEngine>>();
+  private readonly listings = new Map<string, AbortController>();
+  private readonly batches = new Map<string, AbortController>();
+  private readonly listeners = new Set<(event: AppEvent) => void>();
+  private downloadFolder: string;
+  private readonly handlers: Handlers;
+
+  constructor(private readonly options: FerryServiceOptions) {
+    this.accounts = new AccountService(options.configDir, options.secrets, options.env);
+    this.downloadFolder = options.downloadFolder;
+    this.handlers = {
+      'app.info': async () => ({ version: options.version, mode: options.mode, keychain: await options.secrets.status(), downloadFolder: this.downloadFolder }),
+      'app.chooseDownloadFolder': async () => {
+        if (!options.chooseFolder) throw new FerryError('InvalidInput', 'In the browser-hosted mode, downloads go to the folder the host was started with.');
+        const folder = await options.chooseFolder();
+        if (folder !== null) this.downloadFolder = folder;
+        return { folder };
+      },
+      'accounts.list': () => this.accounts.list(),
+      'accounts.save': async (r) => {
+        const saved = await this.accounts.save(r);
+        this.forgetEngine(saved.id);
+        return saved;
+      },
+      'accounts.remove': async (r) => {
+        this.forgetEngine(r.accountId);
+        return { removed: await this.accounts.remove(r.accountId) };
+      },
+      'accounts.test': (r) => this.accounts.test('accountId' in r ? { accountId: r.accountId } : r),
+      'accounts.importAwsProfiles': async () => ({ added: await this.accounts.importAwsProfiles() }),
+      'browse.buckets': async (r) => {
+        const buckets = await (await this.engine(r.accountId)).store.listBuckets();
+        return buckets.map((b) => ({ name: b.name, created: b.created?.toISOString() }));
+      },
+      'browse.list': async (r) => {
+        const engine = await this.engine(r.accountId);
+        this.startListing(engine, r.listingId, r.bucket, r.prefix);
+        return { listingId: r.listingId };
+      },
+      'browse.cancelListing': (r) => Promise.resolve({ cancelled: abortIn(this.listings, r.listingId) }),
+      'browse.info': async (r) => this.info(r.accountId, r.bucket, r.key),
+      'browse.delete': async (r) => ({ deleted: await this.delete(r.accountId, r.bucket, r.keys, r.prefixes) }),
+      'browse.createFolder': async (r) => {
+        const store = (await this.engine(r.accountId)).store;
+        await store.putFolderMarker(r.bucket, r.prefix);
+        return { created: r.prefix };
+      },
+      'browse.shareUrl': async (r) => {
+        const store = (await this.engine(r.accountId)).store;
+        const url = await getSignedUrl(store.client, new GetObjectCommand({ Bucket: r.bucket, Key: r.key }), { expiresIn: r.expiresSeconds });
+        return { url, expires: new Date(Date.now() + r.expiresSeconds * 1000).toISOString() };
+      },
+      'transfers.download': (r) => this.download(r.accountId, r.bucket, r.keys, r.prefixes),
+      'transfers.cancel': (r) => Promise.resolve({ cancelled: abortIn(this.batches, r.batchId) }),
+    };
+  }
+
+  onEvent(listener: (event: AppEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(event: AppEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+
+  /** Validates an untrusted request, runs it, and never throws: errors come back as ErrorInfo. */
+  async call(name: unknown, request: unknown): Promise<CallResult<CallName>> {
+    if (typeof name !== 'string' || !Object.hasOwn(calls, name)) {
+      return { ok: false, error: { code: 'InvalidInput', message: `Unknown call: ${String(name).slice(0, 100)}` } };
+    }
+    const call = name as CallName;
+    const parsed = calls[call].safeParse(request ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const field = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+      return { ok: false, error: { code: 'InvalidInput', message: `${field}${issue?.message ?? 'invalid request'}` } };
+    }
+    try {
+      const handler = this.handlers[call] as (r: unknown) => Promise<CallResponse<CallName>>;
+      return { ok: true, value: await handler(parsed.data) };
+    } catch (error) {
+      return { ok: false, error: asFerryError(error).toInfo() };
+    }
+  }
+
+  close(): void {
+    for (const c of [...this.listings.values(), ...this.batches.values()]) c.abort();
+    for (const engine of this.engines.values()) void engine.then((e) => e.close(), () => undefined);
+    this.engines.clear();
+  }
+
+  private forgetEngine(accountId: string): void {
+    const engine = this.engines.get(accountId);
+    this.engines.delete(accountId);
+    void engine?.then((e) => e.close(), () => undefined);
+  }
+
+  /** One engine (and so one connection pool) per account, made on first use. */
+  private engine(accountId: string): Promise<TransferEngine> {
+    let engine = this.engines.get(accountId);
+    if (!engine) {
+      engine = (async () => {
+        const account: Account = await this.accounts.get(accountId);
+        const created = new TransferEngine({
+          endpoint: AccountService.endpointOf(account),
+          credentials: await this.accounts.credentialsOf(account),
+          settings: this.options.settings,
+          journal: new Journal(this.options.stateDir),
+        });
+        created.on((event) => this.emit(event));
+        return created;
+      })();
+      this.engines.set(accountId, engine);
+      engine.catch(() => this.engines.delete(accountId));
+    }
+    return engine;
+  }
+
+  /** Pages go out as events as they arrive, so the first rows show before the last page is fetched. */
+  private startListing(engine: TransferEngine, listingId: string, bucket: string, prefix: string): void {
+    this.listings.get(listingId)?.abort();
+    const controller = new AbortController();
+    this.listings.set(listingId, controller);
+    void (async () => {
+      let token: string | undefined;
+      try {
+        do {
+          const page = await engine.store.listPage({ bucket, prefix, delimiter: '/', token, maxKeys: LIST_PAGE }, { signal: controller.signal });
+          token = page.nextToken;
+          const objects = page.objects
+            .filter((o) => o.key !== prefix) // the folder's own marker object
+            .map((o) => ({ key: o.key, size: o.size, etag: o.etag, lastModified: o.lastModified?.toISOString(), storageClass: o.storageClass }));
+          if (controller.signal.aborted) return;
+          this.emit({ type: 'listing', listingId, objects, prefixes: page.prefixes, done: token === undefined });
+        } while (token !== undefined);
+      } catch (error) {
+        if (!controller.signal.aborted) this.emit({ type: 'listing', listingId, objects: [], prefixes: [], done: true, error: asFerryError(error).toInfo() });
+      } finally {
+        this.listings.delete(listingId);
+      }
+    })();
+  }
+
+  private async info(accountId: string, bucket: string, key: string): Promise<ObjectDetails> {
+    const info = await (await this.engine(accountId)).store.headObject(bucket, key);
+    return {
+      bucket,
+      key,
+      size: info.size,
+      etag: info.etag,
+      lastModified: info.lastModified?.toISOString(),
+      storageClass: info.storageClass,
+      contentType: info.headers.contentType,
+      cacheControl: info.headers.cacheControl,
+      contentDisposition: info.headers.contentDisposition,
+      contentEncoding: info.headers.contentEncoding,
+      contentLanguage: info.headers.contentLanguage,
+      expires: info.headers.expires,
+      metadata: info.headers.metadata ?? {},
+    };
+  }
+
+  private async delete(accountId: string, bucket: string, keys: string[], prefixes: string[]): Promise<number> {
+    const store = (await this.engine(accountId)).store;
+    const all = new Set(keys);
+    for (const prefix of prefixes) {
+      // A folder is everything below its prefix (with its marker object, if any).
+      const below = prefix.endsWith('/') ? prefix : `${prefix}/`;
+      for await (const entry of store.listAll(bucket, below)) all.add(entry.key);
+      all.add(below);
+    }
+    await store.deleteObjects(bucket, [...all]);
+    return all.size;
+  }
+
+  /** Plans every selected key and prefix into one batch below the download folder, then runs it in the background. */
+  private async download(accountId: string, bucket: string, keys: string[], prefixes: string[]) {
+    const engine = await this.engine(accountId);
+    const folder = this.downloadFolder;
+    await mkdir(folder, { recursive: true });
+    const plans: DownloadPlan[] = [];
+    for (const item of [...keys, ...prefixes.map((p) => (p.endsWith('/') ? p : `${p}/`))]) plans.push(await engine.planDownloads(bucket, item, folder));
+    const plan: DownloadPlan = {
+      bucket,
+      keyOrPrefix: [...keys, ...prefixes].join('\n'),
+      folder: plans[0]?.folder ?? folder,
+      files: plans.flatMap((p) => p.files),
+      folders: plans.flatMap((p) => p.folders),
+      refused: plans.flatMap((p) => p.refused),
+    };
+    const batchId = randomUUID();
+    const controller = new AbortController();
+    this.batches.set(batchId, controller);
+    const bytes = plan.files.reduce((sum, f) => sum + f.size, 0);
+    void engine
+      .runDownloads(plan, controller.signal)
+      .then((result) => {
+        // The engine reports the plan's refused keys among its failures.
+        const failures = result.failures;
+        const status = controller.signal.aborted ? 'cancelled' : failures.length > 0 ? 'failed' : 'done';
+        this.emit({ type: 'batch', batchId, kind: 'download', status, files: plan.files.length, done: result.done, bytes: result.bytes, failures });
+      })
+      .catch((error: unknown) => {
+        const info = asFerryError(error).toInfo();
+        this.emit({ type: 'batch', batchId, kind: 'download', status: info.code === 'Cancelled' ? 'cancelled' : 'failed', files: plan.files.length, done: 0, bytes: 0, failures: [{ item: bucket, error: info }] });
+      })
+      .finally(() => this.batches.delete(batchId));
+    return { batchId, folder, files: plan.files.length, bytes };
+  }
+}

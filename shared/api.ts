@@ -1,0 +1,196 @@
+// The typed contract between the UI and the main process (or the browser-hosted mode's Node host):
+// every call with its request schema and response type, and every event. Both transports (Electron
+// IPC and the token-guarded WebSocket) carry exactly this; the main side validates each request
+// against its schema before anything else sees it.
+
+import { z } from 'zod';
+import type { ErrorInfo } from './errors.js';
+import type { TransferEvent } from './transfer.js';
+
+// ---- plain data ----------------------------------------------------------------------------
+
+/** Where an account's credentials come from. Secrets themselves never cross to the UI. */
+export type CredentialSource = 'keychain' | 'aws-profile' | 'environment';
+
+export interface Account {
+  id: string;
+  name: string;
+  kind: 'aws' | 's3-compatible';
+  /** S3-compatible only: the service's URL. */
+  endpoint?: string;
+  region: string;
+  forcePathStyle: boolean;
+  source: CredentialSource;
+  /** The access key id is not a secret; shown so a user can tell keys apart. */
+  accessKeyId?: string;
+  /** For source 'aws-profile': the profile in ~/.aws/config or ~/.aws/credentials. */
+  profile?: string;
+}
+
+export interface KeychainStatus {
+  available: boolean;
+  /** Why not, in a sentence, when it is not. */
+  message?: string;
+}
+
+export interface AppInfo {
+  version: string;
+  mode: 'electron' | 'browser';
+  keychain: KeychainStatus;
+  /** The folder downloads land in (browser-hosted mode: the host's, chosen at start). */
+  downloadFolder: string;
+}
+
+export interface BucketInfo {
+  name: string;
+  created?: string;
+}
+
+export interface ObjectRow {
+  key: string;
+  size: number;
+  lastModified?: string;
+  storageClass?: string;
+  etag?: string;
+}
+
+export interface ObjectDetails {
+  bucket: string;
+  key: string;
+  size: number;
+  etag?: string;
+  lastModified?: string;
+  storageClass?: string;
+  contentType?: string;
+  cacheControl?: string;
+  contentDisposition?: string;
+  contentEncoding?: string;
+  contentLanguage?: string;
+  expires?: string;
+  metadata: Record<string, string>;
+}
+
+export type ConnectionTest = { ok: true; buckets: number } | { ok: false; error: ErrorInfo };
+
+export interface DownloadStarted {
+  batchId: string;
+  /** Where the files land, as the host sees it. */
+  folder: string;
+  files: number;
+  bytes: number;
+}
+
+// ---- requests ------------------------------------------------------------------------------
+
+const id = z.string().min(1).max(200);
+const bucket = z.string().min(1).max(255);
+// S3 keys are at most 1,024 bytes of UTF-8; a prefix is a key's beginning.
+const key = z.string().min(1).max(1024);
+const prefix = z.string().max(1024);
+
+export const accountInput = z
+  .object({
+    /** Present when editing an account. */
+    id: id.optional(),
+    name: z.string().trim().min(1, 'Give the account a name.').max(100),
+    kind: z.enum(['aws', 's3-compatible']),
+    endpoint: z.url({ protocol: /^https?$/, error: 'The endpoint must be an http:// or https:// URL.' }).optional(),
+    region: z.string().trim().min(1, 'A region is needed (us-east-1 for most S3-compatible services).').max(64),
+    forcePathStyle: z.boolean(),
+    accessKeyId: z.string().trim().min(1, 'An access key id is needed.').max(256),
+    /** Omitted when editing: the secret in the keychain stays as it is. */
+    secretAccessKey: z.string().min(1).max(1024).optional(),
+  })
+  .refine((a) => a.kind === 'aws' || a.endpoint !== undefined, { message: 'An S3-compatible account needs an endpoint URL.', path: ['endpoint'] });
+export type AccountInput = z.infer<typeof accountInput>;
+
+const accountRef = z.object({ accountId: id });
+const bucketRef = accountRef.extend({ bucket });
+
+/** Every call: its request schema, and (as a type) its response. */
+export const calls = {
+  'app.info': z.object({}),
+  /** Electron: opens the folder dialog and makes the choice the download folder. Browser mode: refused. */
+  'app.chooseDownloadFolder': z.object({}),
+  'accounts.list': z.object({}),
+  'accounts.save': accountInput,
+  'accounts.remove': accountRef,
+  /** Tests a saved account, or an unsaved form (whose secret is then required). */
+  'accounts.test': z.union([accountRef, accountInput]),
+  /** Adds an account per profile in ~/.aws/config and ~/.aws/credentials not yet added. */
+  'accounts.importAwsProfiles': z.object({}),
+  'browse.buckets': accountRef,
+  /** Starts a listing; its pages arrive as `listing` events under the returned id. */
+  'browse.list': bucketRef.extend({ prefix, listingId: id }),
+  'browse.cancelListing': z.object({ listingId: id }),
+  'browse.info': bucketRef.extend({ key }),
+  /** Deletes the keys, and everything under the prefixes. */
+  'browse.delete': bucketRef.extend({ keys: z.array(key).max(100_000), prefixes: z.array(key).max(1_000) }),
+  'browse.createFolder': bucketRef.extend({ prefix: key.refine((p) => p.endsWith('/'), 'A folder name ends with /.') }),
+  /** A link anyone can use to GET the object until it expires (S3 allows at most 7 days). */
+  'browse.shareUrl': bucketRef.extend({ key, expiresSeconds: z.number().int().min(1).max(604_800) }),
+  /**
+   * Downloads the keys and prefixes into the download folder: a key as a file named like its last
+   * segment, a prefix as a folder named like its last segment (as `cp -r` does). The engine refuses
+   * any name that would leave the folder.
+   */
+  'transfers.download': bucketRef.extend({ keys: z.array(key).max(100_000), prefixes: z.array(key).max(1_000) }),
+  'transfers.cancel': z.object({ batchId: id }),
+} as const;
+
+export type CallName = keyof typeof calls;
+export type CallRequest<N extends CallName> = z.input<(typeof calls)[N]>;
+
+export interface CallResponses {
+  'app.info': AppInfo;
+  'app.chooseDownloadFolder': { folder: string | null };
+  'accounts.list': Account[];
+  'accounts.save': Account;
+  'accounts.remove': { removed: boolean };
+  'accounts.test': ConnectionTest;
+  'accounts.importAwsProfiles': { added: Account[] };
+  'browse.buckets': BucketInfo[];
+  'browse.list': { listingId: string };
+  'browse.cancelListing': { cancelled: boolean };
+  'browse.info': ObjectDetails;
+  'browse.delete': { deleted: number };
+  'browse.createFolder': { created: string };
+  'browse.shareUrl': { url: string; expires: string };
+  'transfers.download': DownloadStarted;
+  'transfers.cancel': { cancelled: boolean };
+}
+export type CallResponse<N extends CallName> = CallResponses[N];
+
+/** What a transport carries back for one call. */
+export type CallResult<N extends CallName> = { ok: true; value: CallResponse<N> } | { ok: false; error: ErrorInfo };
+
+// ---- events --------------------------------------------------------------------------------
+
+export type ListingEvent =
+  | { type: 'listing'; listingId: string; objects: ObjectRow[]; prefixes: string[]; done: false }
+  | { type: 'listing'; listingId: string; objects: ObjectRow[]; prefixes: string[]; done: true; error?: ErrorInfo };
+
+export type BatchEvent = {
+  type: 'batch';
+  batchId: string;
+  kind: 'download';
+  status: 'done' | 'failed' | 'cancelled';
+  files: number;
+  done: number;
+  bytes: number;
+  failures: { item: string; error: ErrorInfo }[];
+};
+
+export type AppEvent = ListingEvent | BatchEvent | TransferEvent;
+
+/** The one API the renderer sees, whichever transport carries it. */
+export interface FerryBridge {
+  call<N extends CallName>(name: N, request: CallRequest<N>): Promise<CallResult<N>>;
+  /** Returns a function that stops listening. */
+  onEvent(listener: (event: AppEvent) => void): () => void;
+}
+
+// ---- the WebSocket transport's frames --------------------------------------------------------
+
+export type ClientFrame = { id: number; call: string; request: unknown };
+export type ServerFrame = { id: number; result: CallResult<CallName> } | { event: AppEvent };

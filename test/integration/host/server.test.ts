@@ -1,0 +1,174 @@
+// The browser-hosted mode's guard and transport: a request without the token, from another origin
+// or to another Host name is refused; calls are validated; a download stays inside the host's folder
+// whatever the keys say. Against the real S3 server.
+
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { AppEvent, CallName, CallResult, ServerFrame } from '../../../shared/api.js';
+import { FerryService } from '../../../electron/services/ferryService.js';
+import { KeytarSecretStore } from '../../../electron/services/secretStore.js';
+import { startHost, type RunningHost } from '../../../electron/host/server.js';
+import type { S3Store } from '../../../electron/engine/s3/store.js';
+import { exists, removeDir, tempDir, treeHashes } from '../../support/files.js';
+import { createTestBucket, removeTestBucket, testAccount, testStore } from '../../support/s3.js';
+
+let dir: string;
+let downloads: string;
+let host: RunningHost;
+let service: FerryService;
+let store: S3Store;
+let bucket: string;
+
+beforeAll(async () => {
+  dir = await tempDir('host');
+  downloads = path.join(dir, 'downloads');
+  const renderer = path.join(dir, 'renderer');
+  await mkdir(renderer);
+  await writeFile(path.join(renderer, 'index.html'), '<!doctype html><title>Ferry</title>');
+  const account = testAccount();
+  service = new FerryService({
+    version: 'test',
+    mode: 'browser',
+    configDir: path.join(dir, 'config'),
+    stateDir: path.join(dir, 'state'),
+    downloadFolder: downloads,
+    secrets: new KeytarSecretStore(),
+    env: { AWS_ACCESS_KEY_ID: account.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: account.credentials.secretAccessKey, AWS_ENDPOINT_URL: account.endpoint.endpoint, AWS_REGION: account.endpoint.region },
+  });
+  host = await startHost({ service, rendererDir: renderer, port: 0 });
+  store = testStore();
+  bucket = await createTestBucket(store, 'host');
+});
+
+afterAll(async () => {
+  await host?.close();
+  service?.close();
+  if (bucket) await removeTestBucket(store, bucket);
+  store?.destroy();
+  await removeDir(dir);
+});
+
+const origin = () => `http://127.0.0.1:${host.port}`;
+
+describe('HTTP guard', () => {
+  it('serves the page with the token, and sets a cookie for the rest', async () => {
+    const first = await fetch(`${origin()}/?token=${host.token}`);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const cookie = first.headers.get('set-cookie')?.split(';')[0] as string;
+    expect(cookie).toMatch(/^ferry_token_\d+=/);
+    expect((await fetch(`${origin()}/index.html`, { headers: { cookie } })).status).toBe(200);
+  });
+
+  it('refuses a request without the token, or with a wrong one', async () => {
+    expect((await fetch(`${origin()}/`)).status).toBe(401);
+    expect((await fetch(`${origin()}/?token=${host.token.slice(0, -1)}x`)).status).toBe(401);
+  });
+
+  it('refuses another origin and another Host name (DNS rebinding), even with the token', async () => {
+    expect((await fetch(`${origin()}/?token=${host.token}`, { headers: { origin: 'http://evil.example' } })).status).toBe(403);
+    const rebound = await new Promise<number>((resolve, reject) => {
+      // fetch() will not let a caller set Host; node:http will.
+      void import('node:http').then((http) =>
+        http
+          .get({ host: '127.0.0.1', port: host.port, path: `/?token=${host.token}`, headers: { host: `evil.example:${host.port}` } }, (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          })
+          .on('error', reject),
+      );
+    });
+    expect(rebound).toBe(421);
+  });
+
+  it('serves nothing outside the renderer folder', async () => {
+    for (const p of ['/%2e%2e/config/accounts.json', '/..%2fconfig%2faccounts.json', '/%2e%2e%2f%2e%2e%2fetc%2fpasswd']) {
+      expect((await fetch(`${origin()}${p}?token=${host.token}`)).status, p).toBe(404);
+    }
+  });
+});
+
+/** A WebSocket client speaking the host's frames. */
+async function connect(options: { token?: string; origin?: string } = {}) {
+  const token = options.token ?? host.token;
+  const ws = new WebSocket(`ws://127.0.0.1:${host.port}/api?token=${encodeURIComponent(token)}`, { headers: { origin: options.origin ?? origin() } });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    ws.once('error', reject);
+  });
+  let next = 1;
+  const pending = new Map<number, (r: CallResult<CallName>) => void>();
+  const events: AppEvent[] = [];
+  ws.on('message', (data) => {
+    const frame = JSON.parse((data as Buffer).toString('utf8')) as ServerFrame;
+    if ('event' in frame) events.push(frame.event);
+    else pending.get(frame.id)?.(frame.result);
+  });
+  const call = (name: string, request: unknown) =>
+    new Promise<CallResult<CallName>>((resolve) => {
+      const id = next++;
+      pending.set(id, resolve);
+      ws.send(JSON.stringify({ id, call: name, request }));
+    });
+  const until = async <T>(find: () => T | undefined, ms = 60_000): Promise<T> => {
+    const end = Date.now() + ms;
+    for (;;) {
+      const found = find();
+      if (found !== undefined) return found;
+      if (Date.now() > end) throw new Error('timed out waiting for an event');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  return { ws, call, events, until };
+}
+
+describe('WebSocket API', () => {
+  it('refuses a socket without the token, or from another origin', async () => {
+    await expect(connect({ token: 'nope' })).rejects.toThrow('HTTP 401');
+    await expect(connect({ origin: 'http://evil.example' })).rejects.toThrow('HTTP 403');
+  });
+
+  it('answers calls, and refuses malformed or unknown ones with a reason', async () => {
+    const { ws, call } = await connect();
+    try {
+      const info = await call('app.info', {});
+      expect(info).toMatchObject({ ok: true, value: { mode: 'browser', downloadFolder: downloads } });
+      expect(await call('browse.info', { accountId: 'environment', bucket })).toMatchObject({ ok: false, error: { code: 'InvalidInput', message: expect.stringContaining('key') } });
+      expect(await call('fs.readFile', { path: '/etc/passwd' })).toMatchObject({ ok: false, error: { code: 'InvalidInput' } });
+      expect(await call('browse.buckets', { accountId: 'no-such' })).toMatchObject({ ok: false, error: { code: 'NoSuchAccount' } });
+      const buckets = await call('browse.buckets', { accountId: 'environment' });
+      expect(buckets.ok && (buckets.value as { name: string }[]).some((b) => b.name === bucket)).toBe(true);
+    } finally {
+      ws.close();
+    }
+  });
+
+  it('downloads a folder into the host folder, and refuses keys that would leave it', async () => {
+    const body = (s: string) => new TextEncoder().encode(s);
+    const { md5 } = await import('../../../electron/engine/checksum.js');
+    const put = (key: string, text: string) => store.putObject({ bucket, key, body: body(text), md5: md5(body(text)).toString('base64') });
+    await put('site/index.html', '<h1>hi</h1>');
+    await put('site/css/a b+c%#.css', 'body{}');
+    await put('site/../../escape.txt', 'outside');
+    const { ws, call, events, until } = await connect();
+    try {
+      const started = await call('transfers.download', { accountId: 'environment', bucket, keys: [], prefixes: ['site/'] });
+      expect(started).toMatchObject({ ok: true, value: { folder: downloads, files: 2 } });
+      const batchId = started.ok ? (started.value as { batchId: string }).batchId : '';
+      const done = await until(() => events.find((e) => e.type === 'batch' && e.batchId === batchId));
+      expect(done).toMatchObject({ status: 'failed', done: 2, failures: [{ item: 'site/../../escape.txt', error: { code: 'PathOutsideTarget' } }] });
+      expect([...(await treeHashes(downloads)).keys()].sort()).toEqual(['site/css/a b+c%#.css', 'site/index.html']);
+      expect(await exists(path.join(dir, 'escape.txt'))).toBe(false);
+      expect(await exists(path.resolve(downloads, '..', '..', 'escape.txt'))).toBe(false);
+      // A listing streams pages as events; the folder's keys and sub-folders show.
+      await call('browse.list', { accountId: 'environment', bucket, prefix: 'site/', listingId: 'l1' });
+      const page = await until(() => events.find((e) => e.type === 'listing' && e.listingId === 'l1' && e.done));
+      expect(page).toMatchObject({ objects: [{ key: 'site/index.html' }], prefixes: ['site/../', 'site/css/'] });
+    } finally {
+      ws.close();
+    }
+  });
+});
