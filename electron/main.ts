@@ -1,26 +1,30 @@
 // Electron main process: one locked-down window over the built renderer, and nothing else.
 //
-// This file stays thin on purpose: it creates the window and applies Electron's security checklist.
-// The IPC wiring to the transfer engine (electron/engine/) arrives with the app issue; until then the
-// renderer sees only the placeholder API that preload.ts exposes.
+// This file stays thin on purpose: it creates the window, applies Electron's security checklist and
+// wires the services (electron/services/, plain Node, the same the browser-hosted mode serves) to
+// two IPC channels: one for calls, validated by the service, one for events.
 //
 // Built layout, all under dist/: electron/main.js (this file, ESM because package.json says
 // "type": "module"), electron/preload.cjs (see preload.ts for why it is CommonJS) and
 // renderer/index.html (the built renderer).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, session, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, session, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { defaultStateDir } from './engine/journal.js';
+import { FerryService } from './services/ferryService.js';
+import { KeytarSecretStore } from './services/secretStore.js';
 import { CONTENT_SECURITY_POLICY } from '../shared/contentSecurityPolicy.js';
 
 const PRELOAD_PATH = path.join(import.meta.dirname, 'preload.cjs');
 const RENDERER_DIR = path.join(import.meta.dirname, '..', 'renderer');
 const RENDERER_INDEX = path.join(RENDERER_DIR, 'index.html');
 
-// preload.ts reads the same flag: a sandboxed preload cannot read package.json, so static values
-// reach it as command-line arguments of the renderer process.
-const VERSION_ARG = '--ferry-version=';
+// The channel names, the same in preload.ts.
+const CALL_CHANNEL = 'ferry:call';
+const EVENT_CHANNEL = 'ferry:event';
 
 let mainWindow: BrowserWindow | null = null;
+let service: FerryService | null = null;
 
 /** True for a file:// URL inside the built renderer folder, the only pages this app shows. */
 function isAppPage(url: string): boolean {
@@ -50,6 +54,33 @@ function enforceContentSecurityPolicy(): void {
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
 }
 
+/** Calls from the app's own page only; the service validates each payload against shared/api.ts. */
+function wireServices(): FerryService {
+  const ferry = new FerryService({
+    version: app.getVersion(),
+    mode: 'electron',
+    configDir: app.getPath('userData'),
+    stateDir: defaultStateDir(),
+    downloadFolder: app.getPath('downloads'),
+    secrets: new KeytarSecretStore(),
+    chooseFolder: async () => {
+      const options = { title: 'Download to', properties: ['openDirectory', 'createDirectory'] as ('openDirectory' | 'createDirectory')[] };
+      const chosen = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+      return chosen.canceled ? null : (chosen.filePaths[0] ?? null);
+    },
+  });
+  ipcMain.handle(CALL_CHANNEL, (event: IpcMainInvokeEvent, name: unknown, request: unknown) => {
+    if (!event.senderFrame || !isAppPage(event.senderFrame.url)) {
+      return { ok: false, error: { code: 'Unauthorized', message: 'Calls are accepted from the app window only.' } };
+    }
+    return ferry.call(name, request);
+  });
+  ferry.onEvent((event) => {
+    if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(EVENT_CHANNEL, event);
+  });
+  return ferry;
+}
+
 /** No web contents may leave the app's pages or open another window. */
 function guardNavigation(contents: WebContents): void {
   contents.on('will-navigate', (event) => {
@@ -72,7 +103,6 @@ function createMainWindow(): BrowserWindow {
       nodeIntegration: false,
       webSecurity: true,
       preload: PRELOAD_PATH,
-      additionalArguments: [`${VERSION_ARG}${app.getVersion()}`],
     },
   });
   window.once('ready-to-show', () => window.show());
@@ -97,6 +127,7 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   app.on('second-instance', focusMainWindow);
   app.on('web-contents-created', (_event, contents) => guardNavigation(contents));
+  app.on('will-quit', () => service?.close());
   app.on('window-all-closed', () => {
     // macOS apps stay alive without windows until the user quits them.
     if (process.platform !== 'darwin') app.quit();
@@ -109,6 +140,7 @@ if (!app.requestSingleInstanceLock()) {
     .whenReady()
     .then(() => {
       enforceContentSecurityPolicy();
+      service = wireServices();
       mainWindow = createMainWindow();
     })
     .catch((error: unknown) => {

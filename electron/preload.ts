@@ -1,4 +1,6 @@
 // Preload: the one bridge from the sandboxed renderer to the main process, exposed as window.ferry.
+// It forwards calls and events of the contract in shared/api.ts and nothing else; the main process
+// validates every request (electron/services/ferryService.ts).
 //
 // A sandboxed preload is loaded as CommonJS with a reduced require() (electron, events, timers,
 // url) and no file system, so this file is not emitted as the ESM that tsc would produce here. It
@@ -6,23 +8,25 @@
 //   esbuild electron/preload.ts --bundle --platform=node --format=cjs --external:electron
 //     --outfile=dist/electron/preload.cjs
 // Keep its imports to `electron` and type-only imports so the bundle stays self-contained.
-import { contextBridge } from 'electron';
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import type { AppEvent, CallName, CallRequest, CallResult, FerryBridge } from '../shared/api.js';
 
-/** What the renderer may call. A placeholder until the IPC contract moves to shared/ with the app issue. */
-export interface FerryApi {
-  /** Ferry's version, from package.json. */
-  readonly version: string;
-}
+// The channel names, the same in main.ts.
+const CALL_CHANNEL = 'ferry:call';
+const EVENT_CHANNEL = 'ferry:event';
 
-// main.ts passes this flag through webPreferences.additionalArguments.
-const VERSION_ARG = '--ferry-version=';
+const bridge: FerryBridge = {
+  call<N extends CallName>(name: N, request: CallRequest<N>): Promise<CallResult<N>> {
+    return ipcRenderer.invoke(CALL_CHANNEL, name, request) as Promise<CallResult<N>>;
+  },
+  onEvent(listener: (event: AppEvent) => void): () => void {
+    // The IPC event object (with its sender) never reaches the page: only the plain payload does.
+    const handler = (_event: IpcRendererEvent, payload: AppEvent) => listener(payload);
+    ipcRenderer.on(EVENT_CHANNEL, handler);
+    return () => {
+      ipcRenderer.removeListener(EVENT_CHANNEL, handler);
+    };
+  },
+};
 
-function argumentValue(prefix: string): string | undefined {
-  return process.argv.find((arg) => arg.startsWith(prefix))?.slice(prefix.length);
-}
-
-const api: FerryApi = Object.freeze({
-  version: argumentValue(VERSION_ARG) ?? 'unknown',
-});
-
-contextBridge.exposeInMainWorld('ferry', api);
+contextBridge.exposeInMainWorld('ferry', Object.freeze(bridge));
