@@ -22,6 +22,18 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/support/s3GlobalSetup.ts'],
+          // The first run creates a bucket of 100,000 objects (about 20 minutes on Swift, kept after).
+          testTimeout: 300_000,
+          hookTimeout: 45 * 60_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

@@ -1,0 +1,56 @@
+// A modal dialog shell on the native <dialog>: the browser traps focus and makes the page behind it
+// inert; Escape closes it through `onClose`, and focus goes back where it was.
+import { useEffect, useId, useRef, type ReactNode } from 'react';
+
+interface DialogProps {
+  title: string;
+  onClose: () => void;
+  children: ReactNode;
+  wide?: boolean;
+}
+
+export function Dialog({ title, onClose, children, wide }: DialogProps) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    dialog.showModal();
+    // React's autoFocus runs before the dialog is open (and so cannot focus); this marks the field instead.
+    dialog.querySelector<HTMLElement>('[data-autofocus]')?.focus();
+    return () => {
+      dialog.close();
+      previous?.focus();
+    };
+  }, []);
+
+  return (
+    <dialog
+      ref={ref}
+      role="dialog"
+      aria-labelledby={titleId}
+      className={wide ? 'dialog dialog-wide' : 'dialog'}
+      onCancel={(event) => {
+        event.preventDefault();
+        onClose();
+      }}
+    >
+      <h2 id={titleId} className="dialog-title">
+        {title}
+      </h2>
+      {children}
+    </dialog>
+  );
+}
+
+/** An error shown inside a dialog, next to what caused it. */
+export function DialogError({ message }: { message: string | null }) {
+  if (!message) return null;
+  return (
+    <p className="dialog-error" role="alert">
+      {message}
+    </p>
+  );
+}

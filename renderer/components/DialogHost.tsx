@@ -1,0 +1,24 @@
+// Shows the one dialog the ui store says is open.
+import { useUiStore } from '../stores/uiStore.js';
+import { AccountDialog } from './AccountDialog.js';
+import { DeleteDialog } from './DeleteDialog.js';
+import { NewFolderDialog } from './NewFolderDialog.js';
+import { RemoveAccountDialog } from './RemoveAccountDialog.js';
+import { ShareLinkDialog } from './ShareLinkDialog.js';
+
+export function DialogHost() {
+  const dialog = useUiStore((s) => s.dialog);
+  if (!dialog) return null;
+  switch (dialog.kind) {
+    case 'account':
+      return <AccountDialog account={dialog.account} />;
+    case 'remove-account':
+      return <RemoveAccountDialog account={dialog.account} />;
+    case 'delete':
+      return <DeleteDialog keys={dialog.keys} prefixes={dialog.prefixes} />;
+    case 'new-folder':
+      return <NewFolderDialog />;
+    case 'share':
+      return <ShareLinkDialog objectKey={dialog.key} />;
+  }
+}

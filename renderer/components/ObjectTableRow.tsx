@@ -1,0 +1,49 @@
+// One row of the object table. It subscribes to its own entry and selection state only, so a new
+// page or a click re-renders the rows that changed, not the list.
+import { memo } from 'react';
+import { formatBytes, formatDateTime } from '../model/format.js';
+import { useBrowserStore } from '../stores/browserStore.js';
+import { FileIcon, FolderIcon } from './icons.js';
+
+export function objectRowId(index: number): string {
+  return `object-row-${index}`;
+}
+
+export const ObjectTableRow = memo(function ObjectTableRow({ index, top }: { index: number; top: number }) {
+  const entry = useBrowserStore((s) => s.objectView[index]);
+  const selected = useBrowserStore((s) => (entry ? s.selection.selected.has(entry.key) : false));
+  const cursor = useBrowserStore((s) => (entry ? s.selection.cursor === entry.key : false));
+  if (!entry) return null;
+  const folder = entry.kind === 'folder';
+  return (
+    <div
+      role="row"
+      id={objectRowId(index)}
+      tabIndex={-1}
+      className={`row${selected ? ' selected' : ''}${cursor ? ' cursor' : ''}`}
+      style={{ transform: `translateY(${top}px)` }}
+      data-testid="object-row"
+      data-key={entry.key}
+      data-kind={folder ? 'folder' : 'file'}
+      data-index={index}
+      aria-selected={selected}
+      aria-rowindex={index + 2}
+    >
+      <div role="gridcell" className="cell name">
+        <span className={folder ? 'kind-icon folder' : 'kind-icon file'}>{folder ? <FolderIcon /> : <FileIcon />}</span>
+        <span className="name-text" title={entry.key}>
+          {entry.name}
+        </span>
+      </div>
+      <div role="gridcell" className="cell size">
+        {folder ? '—' : formatBytes(entry.size)}
+      </div>
+      <div role="gridcell" className="cell modified">
+        {formatDateTime(entry.modified)}
+      </div>
+      <div role="gridcell" className="cell storage">
+        {entry.storageClass ?? ''}
+      </div>
+    </div>
+  );
+});

@@ -1,0 +1,124 @@
+// The app's line icons, drawn on a 16×16 grid with currentColor so they follow the theme.
+import type { ReactElement } from 'react';
+
+function Icon({ children, size = 16 }: { children: ReactElement | ReactElement[]; size?: number }) {
+  return (
+    <svg className="icon" width={size} height={size} viewBox="0 0 16 16" fill="none" stroke="currentColor" strokeWidth="1.4" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true" focusable="false">
+      {children}
+    </svg>
+  );
+}
+
+export const BackIcon = () => (
+  <Icon>
+    <path d="M10 3 5 8l5 5" />
+  </Icon>
+);
+export const ForwardIcon = () => (
+  <Icon>
+    <path d="m6 3 5 5-5 5" />
+  </Icon>
+);
+export const UpIcon = () => (
+  <Icon>
+    <path d="M8 13V3M3.5 7.5 8 3l4.5 4.5" />
+  </Icon>
+);
+export const RefreshIcon = () => (
+  <Icon>
+    <path d="M13 8a5 5 0 1 1-1.5-3.55M13 2.5v3h-3" />
+  </Icon>
+);
+export const DownloadIcon = () => (
+  <Icon>
+    <path d="M8 2.5v8M4.5 7 8 10.5 11.5 7M3 13.5h10" />
+  </Icon>
+);
+export const TrashIcon = () => (
+  <Icon>
+    <path d="M2.5 4h11M6 4V2.5h4V4M4 4l.7 9.5h6.6L12 4M6.5 6.5v4.5M9.5 6.5v4.5" />
+  </Icon>
+);
+export const NewFolderIcon = () => (
+  <Icon>
+    <path d="M1.5 4.5v8h13v-7H7.5L6 3.5H1.5zM8 7.5v4M6 9.5h4" />
+  </Icon>
+);
+export const LinkIcon = () => (
+  <Icon>
+    <path d="M6.5 9.5 9.5 6.5M7 4.5l1.2-1.2a2.5 2.5 0 0 1 3.5 3.5L10.5 8M9 11.5l-1.2 1.2a2.5 2.5 0 0 1-3.5-3.5L5.5 8" />
+  </Icon>
+);
+export const InfoIcon = () => (
+  <Icon>
+    <circle cx="8" cy="8" r="6" />
+    <path d="M8 7.2V11M8 5v.01" />
+  </Icon>
+);
+export const FolderIcon = () => (
+  <Icon>
+    <path d="M1.5 3.5h4.3l1.5 1.5h7.2v7.5h-13z" />
+  </Icon>
+);
+export const FileIcon = () => (
+  <Icon>
+    <path d="M3.5 1.5h6l3 3v10h-9zM9.5 1.5v3h3" />
+  </Icon>
+);
+export const BucketIcon = () => (
+  <Icon>
+    <path d="M2.5 4.5 4 13.5h8l1.5-9" />
+    <ellipse cx="8" cy="4.5" rx="5.5" ry="2" />
+  </Icon>
+);
+export const CloudIcon = () => (
+  <Icon>
+    <path d="M4.5 12.5a3 3 0 0 1-.4-6 4 4 0 0 1 7.7.9 2.6 2.6 0 0 1-.3 5.1z" />
+  </Icon>
+);
+export const PlusIcon = () => (
+  <Icon>
+    <path d="M8 3v10M3 8h10" />
+  </Icon>
+);
+export const ImportIcon = () => (
+  <Icon>
+    <path d="M8 2v7.5M5 6.5 8 9.5l3-3M2.5 10.5v3h11v-3" />
+  </Icon>
+);
+export const MoreIcon = () => (
+  <Icon>
+    <path d="M3.5 8h.01M8 8h.01M12.5 8h.01" strokeWidth="2.2" />
+  </Icon>
+);
+export const CloseIcon = () => (
+  <Icon>
+    <path d="m4 4 8 8M12 4l-8 8" />
+  </Icon>
+);
+export const SearchIcon = () => (
+  <Icon>
+    <circle cx="7" cy="7" r="4.5" />
+    <path d="m10.5 10.5 3 3" />
+  </Icon>
+);
+export const ChevronIcon = ({ open }: { open: boolean }) => (
+  <Icon size={12}>
+    <path d={open ? 'm4 6 4 4 4-4' : 'm6 4 4 4-4 4'} />
+  </Icon>
+);
+export const WarningIcon = () => (
+  <Icon>
+    <path d="M8 2 1.5 13.5h13zM8 6.5v3.5M8 12v.01" />
+  </Icon>
+);
+export const SortIcon = ({ descending }: { descending: boolean }) => (
+  <Icon size={10}>
+    <path d={descending ? 'm4 6 4 4 4-4' : 'm4 10 4-4 4 4'} strokeWidth="1.8" />
+  </Icon>
+);
+export const FerryIcon = () => (
+  <Icon>
+    <path d="M2 10h12l-2 3.5H4zM4.5 10V6.5h5.5L12 10M7.5 6.5V4" />
+  </Icon>
+);

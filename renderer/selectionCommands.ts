@@ -1,0 +1,68 @@
+// The commands the toolbar, the context menu and the shortcuts share. Each reads the current place
+// and selection, then asks a dialog or a store to do the work, so all three entry points behave alike.
+import { shortcutLabel } from './shortcutLabels.js';
+import { focusedFile, selectedEntries, useBrowserStore } from './stores/browserStore.js';
+import { useDownloadsStore } from './stores/downloadsStore.js';
+import { useUiStore, type MenuItem } from './stores/uiStore.js';
+
+export function canActOnSelection(): boolean {
+  return selectedEntries(useBrowserStore.getState()).length > 0;
+}
+
+export function downloadSelection(): void {
+  const s = useBrowserStore.getState();
+  const selected = selectedEntries(s);
+  if (!s.account || s.location.bucket === null || selected.length === 0) return;
+  void useDownloadsStore.getState().start({
+    accountId: s.account.id,
+    bucket: s.location.bucket,
+    keys: selected.filter((e) => e.kind === 'file').map((e) => e.key),
+    prefixes: selected.filter((e) => e.kind === 'folder').map((e) => e.key),
+  });
+}
+
+export function askDeleteSelection(): void {
+  const selected = selectedEntries(useBrowserStore.getState());
+  if (selected.length === 0) return;
+  useUiStore.getState().openDialog({
+    kind: 'delete',
+    keys: selected.filter((e) => e.kind === 'file').map((e) => e.key),
+    prefixes: selected.filter((e) => e.kind === 'folder').map((e) => e.key),
+  });
+}
+
+export function askNewFolder(): void {
+  if (useBrowserStore.getState().location.bucket === null) return;
+  useUiStore.getState().openDialog({ kind: 'new-folder' });
+}
+
+export function askShareLink(): void {
+  const file = focusedFile(useBrowserStore.getState());
+  if (file) useUiStore.getState().openDialog({ kind: 'share', key: file.key });
+}
+
+export function toggleInfo(): void {
+  useUiStore.getState().toggleInfoPanel();
+}
+
+/** The object table's context menu for the current selection. */
+export function objectMenu(): (MenuItem | 'separator')[] {
+  const s = useBrowserStore.getState();
+  const selected = selectedEntries(s);
+  const single = selected.length === 1 ? selected[0] : undefined;
+  const items: (MenuItem | 'separator')[] = [];
+  if (single?.kind === 'folder') items.push({ label: 'Open', shortcut: 'Enter', run: () => s.openPrefix(single.key) });
+  if (selected.length > 0) {
+    items.push({ label: 'Download', shortcut: shortcutLabel('mod+d'), run: downloadSelection });
+    if (single?.kind === 'file') items.push({ label: 'Share link…', run: askShareLink });
+    items.push({ label: 'Info', shortcut: shortcutLabel('mod+i'), run: () => useUiStore.setState({ infoPanelOpen: true }) });
+    items.push('separator');
+  }
+  items.push({ label: 'New folder…', shortcut: shortcutLabel('mod+shift+n'), run: askNewFolder });
+  items.push({ label: 'Refresh', shortcut: 'F5', run: s.refresh });
+  if (selected.length > 0) {
+    items.push('separator');
+    items.push({ label: selected.length === 1 ? 'Delete…' : `Delete ${selected.length} items…`, shortcut: 'Del', danger: true, run: askDeleteSelection });
+  }
+  return items;
+}

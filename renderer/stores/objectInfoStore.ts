@@ -1,0 +1,33 @@
+// The Info panel's data: one object's details from `browse.info`, for the file the user is on.
+import { create } from 'zustand';
+import type { ObjectDetails } from '../../shared/api.js';
+import type { ErrorInfo } from '../../shared/errors.js';
+import { call } from '../bridge.js';
+
+interface ObjectInfoStore {
+  /** `accountId bucket key` of what is shown or loading, so a repeat request is skipped. */
+  target: string | null;
+  details: ObjectDetails | null;
+  loading: boolean;
+  error: ErrorInfo | null;
+  show: (accountId: string, bucket: string, key: string) => Promise<void>;
+  clear: () => void;
+}
+
+export const useObjectInfoStore = create<ObjectInfoStore>()((set, get) => ({
+  target: null,
+  details: null,
+  loading: false,
+  error: null,
+  show: async (accountId, bucket, key) => {
+    const target = `${accountId} ${bucket} ${key}`;
+    if (get().target === target) return;
+    set({ target, details: null, loading: true, error: null });
+    const result = await call('browse.info', { accountId, bucket, key });
+    // Arrow keys move faster than HEAD requests: only the last request's answer is shown.
+    if (get().target !== target) return;
+    if (result.ok) set({ details: result.value, loading: false });
+    else set({ error: result.error, loading: false });
+  },
+  clear: () => set({ target: null, details: null, loading: false, error: null }),
+}));

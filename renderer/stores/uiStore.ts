@@ -1,0 +1,84 @@
+// What the window shows around the data: the open dialog, the context menu, panels, and toasts
+// (errors stay until dismissed; notices fade).
+import { create } from 'zustand';
+import type { Account } from '../../shared/api.js';
+import type { ErrorInfo } from '../../shared/errors.js';
+
+export type Dialog =
+  | { kind: 'account'; account?: Account }
+  | { kind: 'remove-account'; account: Account }
+  | { kind: 'delete'; keys: string[]; prefixes: string[] }
+  | { kind: 'new-folder' }
+  | { kind: 'share'; key: string };
+
+export interface MenuItem {
+  label: string;
+  shortcut?: string;
+  disabled?: boolean;
+  danger?: boolean;
+  run: () => void;
+}
+
+export interface ContextMenu {
+  x: number;
+  y: number;
+  items: (MenuItem | 'separator')[];
+}
+
+export interface Toast {
+  id: number;
+  tone: 'error' | 'notice';
+  message: string;
+}
+
+// Long enough to read a sentence, short enough not to pile up.
+const NOTICE_MS = 4_000;
+
+interface UiStore {
+  dialog: Dialog | null;
+  contextMenu: ContextMenu | null;
+  toasts: Toast[];
+  infoPanelOpen: boolean;
+  downloadsOpen: boolean;
+  openDialog: (dialog: Dialog) => void;
+  closeDialog: () => void;
+  openContextMenu: (menu: ContextMenu) => void;
+  closeContextMenu: () => void;
+  showError: (error: ErrorInfo) => void;
+  showNotice: (message: string) => void;
+  dismissToast: (id: number) => void;
+  toggleInfoPanel: () => void;
+  setDownloadsOpen: (open: boolean) => void;
+}
+
+let nextToastId = 1;
+
+export const useUiStore = create<UiStore>()((set, get) => ({
+  dialog: null,
+  contextMenu: null,
+  toasts: [],
+  infoPanelOpen: false,
+  downloadsOpen: true,
+  openDialog: (dialog) => set({ dialog, contextMenu: null }),
+  closeDialog: () => set({ dialog: null }),
+  openContextMenu: (contextMenu) => set({ contextMenu }),
+  closeContextMenu: () => set({ contextMenu: null }),
+  showError: (error) => {
+    // The same sentence twice (a retried action failing again) is one toast, not a stack.
+    if (get().toasts.some((t) => t.tone === 'error' && t.message === error.message)) return;
+    set((s) => ({ toasts: [...s.toasts, { id: nextToastId++, tone: 'error', message: error.message }] }));
+  },
+  showNotice: (message) => {
+    const id = nextToastId++;
+    set((s) => ({ toasts: [...s.toasts, { id, tone: 'notice', message }] }));
+    setTimeout(() => get().dismissToast(id), NOTICE_MS);
+  },
+  dismissToast: (id) => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),
+  toggleInfoPanel: () => set((s) => ({ infoPanelOpen: !s.infoPanelOpen })),
+  setDownloadsOpen: (downloadsOpen) => set({ downloadsOpen }),
+}));
+
+/** For stores: every failed call ends here unless a dialog shows it in place. */
+export function reportError(error: ErrorInfo): void {
+  useUiStore.getState().showError(error);
+}
