@@ -5,7 +5,7 @@
 
 import { z } from 'zod';
 import type { ErrorInfo } from './errors.js';
-import type { TransferEvent } from './transfer.js';
+import type { ObjectHeaders, TransferEvent } from './transfer.js';
 
 // ---- plain data ----------------------------------------------------------------------------
 
@@ -54,19 +54,14 @@ export interface ObjectRow {
   etag?: string;
 }
 
-export interface ObjectDetails {
+/** An object's details for the info panel: its published headers, and what the server says of it. */
+export interface ObjectDetails extends Omit<ObjectHeaders, 'metadata'> {
   bucket: string;
   key: string;
   size: number;
   etag?: string;
   lastModified?: string;
   storageClass?: string;
-  contentType?: string;
-  cacheControl?: string;
-  contentDisposition?: string;
-  contentEncoding?: string;
-  contentLanguage?: string;
-  expires?: string;
   metadata: Record<string, string>;
 }
 

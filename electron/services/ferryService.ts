@@ -191,18 +191,13 @@ export class FerryService {
   private async info(accountId: string, bucket: string, key: string): Promise<ObjectDetails> {
     const info = await (await this.engine(accountId)).store.headObject(bucket, key);
     return {
+      ...info.headers,
       bucket,
       key,
       size: info.size,
       etag: info.etag,
       lastModified: info.lastModified?.toISOString(),
       storageClass: info.storageClass,
-      contentType: info.headers.contentType,
-      cacheControl: info.headers.cacheControl,
-      contentDisposition: info.headers.contentDisposition,
-      contentEncoding: info.headers.contentEncoding,
-      contentLanguage: info.headers.contentLanguage,
-      expires: info.headers.expires,
       metadata: info.headers.metadata ?? {},
     };
   }
