@@ -135,6 +135,39 @@ describe.skipIf(!ready)('Ferry in a browser', () => {
     expect(await treeHashes(path.join(downloads, 'photos'))).toEqual(await treeHashes(path.join(dir, 'photos')));
   });
 
+  it('makes a folder, shows an object\'s headers, and shares a link that works', async () => {
+    await page.getByRole('button', { name: 'New folder' }).click();
+    const prompt = page.getByRole('dialog');
+    await prompt.getByLabel('Folder name').fill('new stuff');
+    await prompt.getByRole('button', { name: 'Create' }).click();
+    await page.locator('[data-testid="object-row"][data-key="new stuff/"]').waitFor();
+    expect((await store.headObject(bucket, 'new stuff/')).size).toBe(0);
+
+    // Headers published on the server show in the info panel.
+    const body = new TextEncoder().encode('shared text');
+    const { md5 } = await import('../../electron/engine/checksum.js');
+    await store.putObject({ bucket, key: 'shared.txt', body, md5: md5(body).toString('base64'), headers: { contentType: 'text/plain', cacheControl: 'public, max-age=600', metadata: { owner: 'e2e' } } });
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.locator('[data-testid="object-row"][data-key="shared.txt"]').click();
+    await page.getByRole('button', { name: 'Info' }).click();
+    const info = page.getByTestId('info-panel');
+    await expect.poll(() => info.textContent(), { timeout: 20_000 }).toContain('public, max-age=600');
+    expect(await info.textContent()).toContain('text/plain');
+    expect(await info.textContent()).toContain('owner');
+    await shot('info-panel');
+
+    await page.getByRole('button', { name: 'Share link' }).click();
+    const share = page.getByRole('dialog');
+    const link = share.getByLabel('Link');
+    await expect.poll(() => link.inputValue(), { timeout: 20_000 }).toMatch(/^http/);
+    await shot('share-link');
+    const response = await fetch(await link.inputValue());
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('shared text');
+    await page.keyboard.press('Escape');
+    await share.waitFor({ state: 'detached' });
+  });
+
   it('deletes after confirmation', async () => {
     await page.locator('[data-testid="object-row"][data-key="notes.txt"]').click();
     await page.getByRole('button', { name: 'Delete' }).click();
