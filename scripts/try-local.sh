@@ -21,8 +21,7 @@ if [ ! -d "$demo" ]; then
     import { S3Store } from './electron/engine/s3/store.ts';
     const store = new S3Store({ endpoint: { endpoint: process.env.AWS_ENDPOINT_URL, region: process.env.AWS_REGION, forcePathStyle: true },
       retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1000 }, maxSockets: 2, idleTimeoutMs: 30000 });
-    await store.createBucket('demo').catch(() => {});
-    store.destroy();"
+    store.createBucket('demo').catch(() => {}).finally(() => store.destroy());"
   npx tsx electron/cli/main.ts upload --quiet "$demo/README.txt" "$demo/photos" "$demo/docs" s3://demo/
 fi
 exec npm run serve -- --downloads "${FERRY_DOWNLOADS:-$PWD/.tmp/demo-downloads}" "$@"
