@@ -2,12 +2,14 @@
 // scripts/with-keyring.sh) and the real S3 server: secrets only in the keychain, and a connection
 // test that names what is wrong.
 
+import { execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountInput } from '../../../shared/api.js';
 import { AccountService } from '../../../electron/services/accounts.js';
 import { KeytarSecretStore } from '../../../electron/services/secretStore.js';
+import { repoRoot } from '../../support/cli.js';
 import { removeDir, tempDir } from '../../support/files.js';
 import { testAccount } from '../../support/s3.js';
 import { startSelfSignedServer } from '../../support/tls.js';
@@ -105,6 +107,20 @@ describe('test connection', () => {
 });
 
 describe('accounts without the keychain', () => {
+  it('says clearly that no keychain is available, and saves no secret anywhere', () => {
+    const configDir = path.join(dir, 'config-none');
+    // No D-Bus to reach: what a headless server without a desktop session has.
+    const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'test/support/keychainProbe.ts'), configDir], {
+      encoding: 'utf8',
+      env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus', DISPLAY: '' },
+    });
+    const probe = JSON.parse(out) as { status: { available: boolean; message: string }; saveError?: { code: string; message: string }; settingsWritten: boolean };
+    expect(probe.status.available).toBe(false);
+    expect(probe.status.message).toMatch(/^No keychain is available .*never writes secrets to a plain file.*environment variables and ~\/\.aws profiles still work/);
+    expect(probe.saveError?.code).toBe('KeychainUnavailable');
+    expect(probe.settingsWritten).toBe(false);
+  });
+
   it('offers the AWS_* environment as an account', async () => {
     const account = testAccount();
     const env = { AWS_ACCESS_KEY_ID: account.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: account.credentials.secretAccessKey, AWS_ENDPOINT_URL: account.endpoint.endpoint, AWS_REGION: account.endpoint.region };
