@@ -5,10 +5,6 @@ import { focusedFile, selectedEntries, useBrowserStore } from './stores/browserS
 import { useDownloadsStore } from './stores/downloadsStore.js';
 import { useUiStore, type MenuItem } from './stores/uiStore.js';
 
-export function canActOnSelection(): boolean {
-  return selectedEntries(useBrowserStore.getState()).length > 0;
-}
-
 export function downloadSelection(): void {
   const s = useBrowserStore.getState();
   const selected = selectedEntries(s);

@@ -43,6 +43,8 @@ export interface TransferSummary {
   rate: number;
   segmentCount: number;
   error?: ErrorInfo;
+  /** The batch (a folder, a selection) this transfer runs in, when the caller named one. */
+  batchId?: string;
 }
 
 /** Events, batched: at most a few per second per transfer, segments only when they changed. */

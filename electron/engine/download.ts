@@ -24,6 +24,8 @@ export interface DownloadJob {
   target: string;
   /** Size and ETag from a listing, which spare a HEAD request per object. */
   listed?: { size: number; etag: string; lastModified?: Date };
+  /** Carried into progress events, so a UI can tell which of its batches a transfer belongs to. */
+  batchId?: string;
 }
 
 const MiB = 1024 * 1024;

@@ -108,19 +108,19 @@ export class TransferEngine {
     this.store.destroy();
   }
 
-  private meter(kind: 'upload' | 'download', bucket: string, key: string, localPath: string): TransferMeter {
-    return new TransferMeter(this.ctx.hub, { id: randomUUID(), kind, bucket, key, localPath });
+  private meter(kind: 'upload' | 'download', bucket: string, key: string, localPath: string, batchId?: string): TransferMeter {
+    return new TransferMeter(this.ctx.hub, { id: randomUUID(), kind, bucket, key, localPath, batchId });
   }
 
   /** One file up, waiting for a free file slot. */
   async upload(job: UploadJob, signal?: AbortSignal): Promise<VerifyResult> {
-    const transfer = new UploadTransfer(job, this.meter('upload', job.bucket, job.key, job.source), this.ctx, signal);
+    const transfer = new UploadTransfer(job, this.meter('upload', job.bucket, job.key, job.source, job.batchId), this.ctx, signal);
     return this.inFileSlot(() => transfer.run(), signal);
   }
 
   /** One object down, waiting for a free file slot. */
   async download(job: DownloadJob, signal?: AbortSignal): Promise<VerifyResult> {
-    const transfer = new DownloadTransfer(job, this.meter('download', job.bucket, job.key, job.target), this.ctx, signal);
+    const transfer = new DownloadTransfer(job, this.meter('download', job.bucket, job.key, job.target, job.batchId), this.ctx, signal);
     return this.inFileSlot(() => transfer.run(), signal);
   }
 

@@ -18,6 +18,7 @@ export class TransferMeter {
   readonly bucket: string;
   key: string;
   readonly localPath: string;
+  readonly batchId?: string;
   status: TransferStatus = 'queued';
   bytesTotal = 0;
   bytesDone = 0;
@@ -27,13 +28,14 @@ export class TransferMeter {
   private samples: { slot: number; bytes: number }[] = [];
   private readonly hub: ProgressHub;
 
-  constructor(hub: ProgressHub, init: { id: string; kind: TransferKind; bucket: string; key: string; localPath: string }) {
+  constructor(hub: ProgressHub, init: { id: string; kind: TransferKind; bucket: string; key: string; localPath: string; batchId?: string }) {
     this.hub = hub;
     this.id = init.id;
     this.kind = init.kind;
     this.bucket = init.bucket;
     this.key = init.key;
     this.localPath = init.localPath;
+    this.batchId = init.batchId;
   }
 
   setStatus(status: TransferStatus, error?: ErrorInfo): void {
@@ -99,6 +101,7 @@ export class TransferMeter {
       rate: this.rate(),
       segmentCount: this.segments.length,
       error: this.error,
+      batchId: this.batchId,
     };
   }
 

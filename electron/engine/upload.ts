@@ -17,6 +17,8 @@ export interface UploadJob {
   bucket: string;
   key: string;
   headers?: ObjectHeaders;
+  /** Carried into progress events, so a UI can tell which of its batches a transfer belongs to. */
+  batchId?: string;
 }
 
 // Aborting a multipart upload must not depend on the signal that cancelled it.

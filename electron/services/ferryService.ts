@@ -220,17 +220,17 @@ export class FerryService {
     const engine = await this.engine(accountId);
     const folder = this.downloadFolder;
     await mkdir(folder, { recursive: true });
+    const batchId = randomUUID();
     const plans: DownloadPlan[] = [];
     for (const item of [...keys, ...prefixes.map((p) => (p.endsWith('/') ? p : `${p}/`))]) plans.push(await engine.planDownloads(bucket, item, folder));
     const plan: DownloadPlan = {
       bucket,
       keyOrPrefix: [...keys, ...prefixes].join('\n'),
       folder: plans[0]?.folder ?? folder,
-      files: plans.flatMap((p) => p.files),
+      files: plans.flatMap((p) => p.files.map((f) => ({ ...f, batchId }))),
       folders: plans.flatMap((p) => p.folders),
       refused: plans.flatMap((p) => p.refused),
     };
-    const batchId = randomUUID();
     const controller = new AbortController();
     this.batches.set(batchId, controller);
     const bytes = plan.files.reduce((sum, f) => sum + f.size, 0);

@@ -18,11 +18,17 @@ export function ContextMenu() {
       x: menu.x + box.width > window.innerWidth ? Math.max(4, menu.x - box.width) : menu.x,
       y: menu.y + box.height > window.innerHeight ? Math.max(4, menu.y - box.height) : menu.y,
     });
-    el.querySelector<HTMLElement>('[role="menuitem"]:not(:disabled)')?.focus();
   }, [menu]);
+
+  // Focus once placed: the menu is invisible until then, and an invisible element cannot take focus.
+  useEffect(() => {
+    if (position) ref.current?.querySelector<HTMLElement>('[role="menuitem"]:not(:disabled)')?.focus();
+  }, [position]);
 
   useEffect(() => {
     if (!menu) return;
+    // Where the keyboard was before the menu took it; it goes back there when the menu closes.
+    const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     const onPointer = (e: PointerEvent) => {
       if (!ref.current?.contains(e.target as Node)) close();
     };
@@ -36,6 +42,8 @@ export function ContextMenu() {
       window.removeEventListener('resize', close);
       window.removeEventListener('wheel', close);
       setPosition(null);
+      const active = document.activeElement;
+      if (!active || active === document.body || ref.current?.contains(active)) previous?.focus({ preventScroll: true });
     };
   }, [menu, close]);
 
@@ -80,7 +88,11 @@ export function ContextMenu() {
             }}
           >
             <span>{item.label}</span>
-            {item.shortcut && <span className="menu-shortcut">{item.shortcut}</span>}
+            {item.shortcut && (
+              <span className="menu-shortcut" aria-hidden="true">
+                {item.shortcut}
+              </span>
+            )}
           </button>
         ),
       )}

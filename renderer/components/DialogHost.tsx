@@ -11,7 +11,7 @@ export function DialogHost() {
   if (!dialog) return null;
   switch (dialog.kind) {
     case 'account':
-      return <AccountDialog account={dialog.account} />;
+      return <AccountDialog key={dialog.account?.id ?? 'new'} account={dialog.account} />;
     case 'remove-account':
       return <RemoveAccountDialog account={dialog.account} />;
     case 'delete':

@@ -106,6 +106,8 @@ export function ObjectTable() {
     overscan: 12,
   });
 
+  const items = virtualizer.getVirtualItems();
+
   const controls: TableControls = {
     scrollToIndex: (index) => virtualizer.scrollToIndex(index, { align: 'auto' }),
     pageRows: () => Math.max(1, Math.floor(((scrollRef.current?.clientHeight ?? ROW_HEIGHT) - HEADER_HEIGHT) / ROW_HEIGHT) - 1),
@@ -166,8 +168,10 @@ export function ObjectTable() {
     >
       <HeaderRow />
       <div className="rows" style={{ height: virtualizer.getTotalSize() }}>
-        {virtualizer.getVirtualItems().map((item) => (
-          <ObjectTableRow key={item.key} index={item.index} top={item.start - HEADER_HEIGHT} />
+        {items.map((item) => (
+          // Keyed by slot, not by index: a row scrolled out is reused for the row scrolled in, so a
+          // scroll updates a few text nodes instead of replacing every row's DOM.
+          <ObjectTableRow key={item.index % items.length} index={item.index} top={item.start - HEADER_HEIGHT} />
         ))}
       </div>
       <EmptyMessage />

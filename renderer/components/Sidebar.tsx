@@ -13,9 +13,10 @@ function accountDetail(account: Account): string {
 
 function accountMenu(account: Account): MenuItem[] {
   const ui = useUiStore.getState();
+  // Accounts from ~/.aws or the environment are edited there; one from the environment cannot be removed either.
   return [
-    { label: 'Edit…', run: () => ui.openDialog({ kind: 'account', account }) },
-    { label: 'Remove…', danger: true, run: () => ui.openDialog({ kind: 'remove-account', account }) },
+    { label: 'Edit…', disabled: account.source !== 'keychain', run: () => ui.openDialog({ kind: 'account', account }) },
+    { label: 'Remove…', danger: true, disabled: account.source === 'environment', run: () => ui.openDialog({ kind: 'remove-account', account }) },
   ];
 }
 

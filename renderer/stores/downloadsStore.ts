@@ -53,18 +53,6 @@ function labelFor(keys: string[], prefixes: string[]): string {
   return all.length > 1 ? `${first} and ${all.length - 1} more` : first;
 }
 
-// Engine events name a transfer, not its batch (see the report on the contract): a transfer belongs to
-// the newest active batch of the same bucket that asked for its key or a prefix of it, and lands in
-// that batch's folder.
-function belongsTo(batch: DownloadBatch, t: TransferSummary): boolean {
-  return (
-    batch.status === 'active' &&
-    batch.bucket === t.bucket &&
-    t.localPath.startsWith(batch.folder) &&
-    (batch.keys.includes(t.key) || batch.prefixes.some((p) => t.key.startsWith(p)))
-  );
-}
-
 // Events can overtake the reply to transfers.download; they wait here until their batch is known.
 // Bounded so events of batches started elsewhere (another window on the same host) cannot pile up.
 const EARLY_LIMIT = 2_000;
@@ -122,7 +110,7 @@ export const useDownloadsStore = create<DownloadsStore>()((set, get) => {
       retryNote: null,
     };
     for (const [id, t] of earlyTransfers) {
-      if (!belongsTo(batch, t)) continue;
+      if (t.batchId !== batch.batchId) continue;
       earlyTransfers.delete(id);
       transferBatch.set(id, batch.batchId);
       batch = applyTransfer(batch, t);
@@ -135,16 +123,11 @@ export const useDownloadsStore = create<DownloadsStore>()((set, get) => {
     set((s) => ({ order: [batch.batchId, ...s.order], batches: { ...s.batches, [batch.batchId]: batch } }));
   }
 
+  /** The batch a transfer runs in (named by the host in each event), once that batch is known here. */
   function batchOf(t: TransferSummary): string | undefined {
-    const known = transferBatch.get(t.id);
-    if (known) return known;
-    const { order, batches } = get();
-    const found = order.find((id) => {
-      const b = batches[id];
-      return b !== undefined && belongsTo(b, t);
-    });
-    if (found) transferBatch.set(t.id, found);
-    return found;
+    if (t.batchId === undefined || !get().batches[t.batchId]) return undefined;
+    transferBatch.set(t.id, t.batchId);
+    return t.batchId;
   }
 
   return {
@@ -197,7 +180,8 @@ export const useDownloadsStore = create<DownloadsStore>()((set, get) => {
         if (t.kind !== 'download') return;
         const batchId = batchOf(t);
         if (!batchId) {
-          if (earlyTransfers.size < EARLY_LIMIT) earlyTransfers.set(t.id, t);
+          // Not ours (no batch), or its batch's reply has not arrived yet.
+          if (t.batchId !== undefined && earlyTransfers.size < EARLY_LIMIT) earlyTransfers.set(t.id, t);
           return;
         }
         update(batchId, (b) => applyTransfer(b, t));
