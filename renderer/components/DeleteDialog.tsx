@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { formatCount } from '../model/format.js';
 import { useBrowserStore } from '../stores/browserStore.js';
 import { useUiStore } from '../stores/uiStore.js';
-import { Dialog } from './Dialog.js';
+import { DangerButtons, Dialog } from './Dialog.js';
 
 // Enough names to recognise the selection; the count says the rest.
 const NAMES_SHOWN = 8;
@@ -37,15 +37,7 @@ export function DeleteDialog({ keys, prefixes }: { keys: string[]; prefixes: str
       <p className="dialog-text">
         {prefixes.length > 0 ? 'Everything inside the selected folders is deleted too. ' : ''}This cannot be undone.
       </p>
-      <div className="dialog-buttons">
-        <span className="spacer" />
-        <button type="button" className="button" onClick={closeDialog} data-autofocus>
-          Cancel
-        </button>
-        <button type="button" className="button danger" onClick={() => void confirm()} disabled={busy}>
-          {busy ? 'Deleting…' : 'Delete'}
-        </button>
-      </div>
+      <DangerButtons action={busy ? 'Deleting…' : 'Delete'} onCancel={closeDialog} onConfirm={() => void confirm()} busy={busy} />
     </Dialog>
   );
 }

@@ -54,3 +54,18 @@ export function DialogError({ message }: { message: string | null }) {
     </p>
   );
 }
+
+/** Cancel (focused first, so Enter does not destroy by accident) and a destructive action. */
+export function DangerButtons({ action, onCancel, onConfirm, busy }: { action: string; onCancel: () => void; onConfirm: () => void; busy: boolean }) {
+  return (
+    <div className="dialog-buttons">
+      <span className="spacer" />
+      <button type="button" className="button" onClick={onCancel} data-autofocus>
+        Cancel
+      </button>
+      <button type="button" className="button danger" onClick={onConfirm} disabled={busy}>
+        {action}
+      </button>
+    </div>
+  );
+}

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import type { Account } from '../../shared/api.js';
 import { useAccountsStore } from '../stores/accountsStore.js';
 import { useUiStore } from '../stores/uiStore.js';
-import { Dialog } from './Dialog.js';
+import { DangerButtons, Dialog } from './Dialog.js';
 
 export function RemoveAccountDialog({ account }: { account: Account }) {
   const closeDialog = useUiStore((s) => s.closeDialog);
@@ -21,15 +21,7 @@ export function RemoveAccountDialog({ account }: { account: Account }) {
       <p className="dialog-text">
         Ferry forgets this account{account.source === 'keychain' ? ' and removes its secret from the keychain' : ''}. Buckets and objects are not touched.
       </p>
-      <div className="dialog-buttons">
-        <span className="spacer" />
-        <button type="button" className="button" onClick={closeDialog} data-autofocus>
-          Cancel
-        </button>
-        <button type="button" className="button danger" onClick={() => void confirm()} disabled={busy}>
-          Remove
-        </button>
-      </div>
+      <DangerButtons action="Remove" onCancel={closeDialog} onConfirm={() => void confirm()} busy={busy} />
     </Dialog>
   );
 }
