@@ -126,6 +126,26 @@ describe.skipIf(!ready)('Ferry in a browser', () => {
     await page.locator('[data-testid="object-row"][data-key="notes.txt"]').waitFor();
   });
 
+  it('selects with the keyboard, filters by typing, and offers the actions in a context menu', async () => {
+    await page.locator('[data-testid="object-row"][data-key="photos/"]').dblclick();
+    await page.locator('[data-testid="object-row"][data-key="photos/a b+c%#.jpg"]').click();
+    await page.keyboard.press('ControlOrMeta+a');
+    await expect.poll(() => page.locator('[data-testid="object-row"][aria-selected="true"]').count()).toBe(3);
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => page.locator('[data-testid="object-row"][aria-selected="true"]').count()).toBe(1);
+    await page.locator('[data-testid="object-row"][data-key="photos/ünïcødé.png"]').click({ button: 'right' });
+    const menu = page.getByRole('menu');
+    for (const item of ['Download', 'Delete', 'Info']) expect(await menu.getByRole('menuitem', { name: new RegExp(item) }).count(), item).toBeGreaterThan(0);
+    await shot('context-menu');
+    await page.keyboard.press('Escape');
+    await menu.waitFor({ state: 'detached' });
+    await page.getByLabel('Filter').fill('JPG');
+    await expect.poll(() => page.getByTestId('object-row').count()).toBe(1);
+    await page.getByLabel('Filter').fill('');
+    await page.getByRole('button', { name: 'Back' }).click();
+    await page.locator('[data-testid="object-row"][data-key="notes.txt"]').waitFor();
+  });
+
   it('downloads a folder into the chosen folder, byte for byte', async () => {
     await page.locator('[data-testid="object-row"][data-key="photos/"]').click();
     await page.getByRole('button', { name: 'Download' }).click();
