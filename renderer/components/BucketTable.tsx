@@ -2,11 +2,11 @@
 // allows at most 10,000 per account, most have a handful), so rows are not virtualized.
 import { useRef, type MouseEvent } from 'react';
 import { formatDateTime } from '../model/format.js';
-import { handleTableKey, type TableControls } from '../tableKeyboard.js';
+import type { TableControls } from '../tableKeyboard.js';
 import { useBrowserStore, type BucketEntry } from '../stores/browserStore.js';
 import { useUiStore } from '../stores/uiStore.js';
 import { BucketIcon } from './icons.js';
-import { clickMode, keepFocusOnTable, pressTracking, ROW_HEIGHT, rowIndexOf } from './ObjectTable.js';
+import { clickMode, gridInteraction, ROW_HEIGHT, rowIndexOf } from './ObjectTable.js';
 
 function bucketRowId(index: number): string {
   return `bucket-row-${index}`;
@@ -85,15 +85,7 @@ export function BucketTable() {
       role="grid"
       aria-label="Buckets"
       aria-activedescendant={cursorIndex >= 0 ? bucketRowId(cursorIndex) : undefined}
-      tabIndex={0}
-      onFocus={keepFocusOnTable}
-      {...pressTracking}
-      onKeyDown={(event) => {
-        if (handleTableKey(event, controls)) event.preventDefault();
-      }}
-      onClick={onClick}
-      onDoubleClick={onDoubleClick}
-      onContextMenu={onContextMenu}
+      {...gridInteraction(controls, { onClick, onDoubleClick, onContextMenu })}
     >
       <div role="row" className="row header">
         <div role="columnheader" className="cell name">

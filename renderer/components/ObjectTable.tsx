@@ -1,7 +1,7 @@
 // The objects of one prefix as a virtualized table: a fixed row height lets 100,000 rows scroll
 // smoothly with only the visible ones in the DOM. Clicks and keys go to the browser store.
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useRef, type FocusEvent, type MouseEvent } from 'react';
+import { useRef, type FocusEvent, type KeyboardEvent, type MouseEvent } from 'react';
 import type { SortColumn } from '../model/objectEntries.js';
 import { indexOfKey, type ClickMode } from '../model/selection.js';
 import { objectMenu } from '../selectionCommands.js';
@@ -53,6 +53,19 @@ export function keepFocusOnTable(event: FocusEvent): void {
   const row = (event.target as HTMLElement).closest<HTMLElement>('[data-index]');
   (event.currentTarget as HTMLElement).focus({ preventScroll: true });
   if (row && !pressing) useBrowserStore.getState().moveCursorTo(Number(row.dataset.index), false);
+}
+
+/** What both tables' grids do with focus, pointer, keys and mouse: one keyboard model for both. */
+export function gridInteraction(controls: TableControls, mouse: { onClick: (e: MouseEvent) => void; onDoubleClick: (e: MouseEvent) => void; onContextMenu: (e: MouseEvent) => void }) {
+  return {
+    tabIndex: 0,
+    onFocus: keepFocusOnTable,
+    ...pressTracking,
+    onKeyDown: (event: KeyboardEvent) => {
+      if (handleTableKey(event, controls)) event.preventDefault();
+    },
+    ...mouse,
+  };
 }
 
 export function rowIndexOf(event: MouseEvent): number | null {
@@ -156,15 +169,7 @@ export function ObjectTable() {
       aria-multiselectable="true"
       aria-rowcount={count + 1}
       aria-activedescendant={cursorIndex >= 0 ? objectRowId(cursorIndex) : undefined}
-      tabIndex={0}
-      onFocus={keepFocusOnTable}
-      {...pressTracking}
-      onKeyDown={(event) => {
-        if (handleTableKey(event, controls)) event.preventDefault();
-      }}
-      onClick={onClick}
-      onDoubleClick={onDoubleClick}
-      onContextMenu={onContextMenu}
+      {...gridInteraction(controls, { onClick, onDoubleClick, onContextMenu })}
     >
       <HeaderRow />
       <div className="rows" style={{ height: virtualizer.getTotalSize() }}>
