@@ -34,6 +34,8 @@ type Handlers = { [N in CallName]: (request: CallRequest<N>) => Promise<CallResp
 
 // One listing page's worth of keys; S3 returns at most 1,000 per request.
 const LIST_PAGE = 1000;
+// Items of a download selection planned at once (a HEAD each, or a listing for a folder).
+const PLANS_IN_FLIGHT = 16;
 
 /** Aborts the operation under `id`; false when there is none (finished already, or never was). */
 function abortIn(running: Map<string, AbortController>, id: string): boolean {
@@ -221,8 +223,15 @@ export class FerryService {
     const folder = this.downloadFolder;
     await mkdir(folder, { recursive: true });
     const batchId = randomUUID();
-    const plans: DownloadPlan[] = [];
-    for (const item of [...keys, ...prefixes.map((p) => (p.endsWith('/') ? p : `${p}/`))]) plans.push(await engine.planDownloads(bucket, item, folder));
+    // One HEAD (a key) or listing (a prefix) per item, several at once: a selection can hold thousands.
+    const items = [...keys, ...prefixes.map((p) => (p.endsWith('/') ? p : `${p}/`))];
+    const plans: DownloadPlan[] = new Array<DownloadPlan>(items.length);
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(PLANS_IN_FLIGHT, items.length) }, async () => {
+        for (let i = next++; i < items.length; i = next++) plans[i] = await engine.planDownloads(bucket, items[i] as string, folder);
+      }),
+    );
     const plan: DownloadPlan = {
       bucket,
       keyOrPrefix: [...keys, ...prefixes].join('\n'),

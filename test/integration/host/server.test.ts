@@ -163,6 +163,16 @@ describe('WebSocket API', () => {
       expect([...(await treeHashes(downloads)).keys()].sort()).toEqual(['site/css/a b+c%#.css', 'site/index.html']);
       expect(await exists(path.join(dir, 'escape.txt'))).toBe(false);
       expect(await exists(path.resolve(downloads, '..', '..', 'escape.txt'))).toBe(false);
+      // A selection of keys: each lands as a file named like its last segment, planned in parallel.
+      const names = Array.from({ length: 40 }, (_, i) => `loose/n${i}.txt`);
+      for (const k of names) await put(k, k);
+      const selected = await call('transfers.download', { accountId: 'environment', bucket, keys: names, prefixes: [] });
+      expect(selected).toMatchObject({ ok: true, value: { files: 40 } });
+      const selectedId = selected.ok ? (selected.value as { batchId: string }).batchId : '';
+      expect(await until(() => events.find((e) => e.type === 'batch' && e.batchId === selectedId))).toMatchObject({ status: 'done', done: 40 });
+      expect(await treeHashes(downloads)).toSatisfy((tree: Map<string, string>) => names.every((k) => tree.has(k.slice('loose/'.length))));
+      // Progress events name their batch.
+      expect(events.some((e) => e.type === 'progress' && e.transfer.batchId === selectedId)).toBe(true);
       // A listing streams pages as events; the folder's keys and sub-folders show.
       await call('browse.list', { accountId: 'environment', bucket, prefix: 'site/', listingId: 'l1' });
       const page = await until(() => events.find((e) => e.type === 'listing' && e.listingId === 'l1' && e.done));
