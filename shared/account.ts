@@ -7,3 +7,13 @@ export interface S3Endpoint {
   /** Path-style addressing (http://host/bucket/key), needed by most S3-compatible servers. */
   forcePathStyle: boolean;
 }
+
+/** A host that cannot carry a bucket name as a subdomain (an IP address, localhost): path-style is the only addressing that works. */
+export function needsPathStyle(endpoint: string): boolean {
+  try {
+    const host = new URL(endpoint).hostname;
+    return host === 'localhost' || /^[\d.]+$/.test(host) || host.startsWith('[');
+  } catch {
+    return false;
+  }
+}

@@ -2,7 +2,7 @@
 
 import { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { loadSharedConfigFiles } from '@smithy/core/config';
-import type { S3Endpoint } from '../../shared/account.js';
+import { needsPathStyle, type S3Endpoint } from '../../shared/account.js';
 import type { S3Credentials } from '../engine/s3/client.js';
 
 export interface AccountFlags {
@@ -15,16 +15,6 @@ export interface AccountFlags {
 export interface CliAccount {
   endpoint: S3Endpoint;
   credentials: S3Credentials;
-}
-
-/** A host that cannot carry a bucket name as a subdomain: path-style is the only addressing that works. */
-function needsPathStyle(endpoint: string): boolean {
-  try {
-    const host = new URL(endpoint).hostname;
-    return host === 'localhost' || /^[\d.]+$/.test(host) || host.startsWith('[');
-  } catch {
-    return false;
-  }
 }
 
 /**

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fromIni } from '@aws-sdk/credential-providers';
 import { loadSharedConfigFiles } from '@smithy/core/config';
 import type { Account, AccountInput, ConnectionTest } from '../../shared/api.js';
-import type { S3Endpoint } from '../../shared/account.js';
+import { needsPathStyle, type S3Endpoint } from '../../shared/account.js';
 import { FerryError, asFerryError } from '../engine/errors.js';
 import type { S3Credentials } from '../engine/s3/client.js';
 import { S3Store } from '../engine/s3/store.js';
@@ -19,16 +19,6 @@ export const ENVIRONMENT_ACCOUNT_ID = 'environment';
 interface SettingsFile {
   version: 1;
   accounts: Account[];
-}
-
-/** A host that cannot carry a bucket name as a subdomain: path-style is the only addressing that works. */
-export function needsPathStyle(endpoint: string): boolean {
-  try {
-    const host = new URL(endpoint).hostname;
-    return host === 'localhost' || /^[\d.]+$/.test(host) || host.startsWith('[');
-  } catch {
-    return false;
-  }
 }
 
 // A connection test answers in seconds: one attempt, no waiting for the network to come back.
@@ -78,7 +68,7 @@ export class AccountService {
     const endpoint = this.env.AWS_ENDPOINT_URL_S3 ?? this.env.AWS_ENDPOINT_URL;
     return {
       id: ENVIRONMENT_ACCOUNT_ID,
-      name: endpoint ? `Environment (${new URL(endpoint).host})` : 'Environment (AWS_* variables)',
+      name: endpoint ? `Environment (${URL.canParse(endpoint) ? new URL(endpoint).host : endpoint})` : 'Environment (AWS_* variables)',
       kind: endpoint ? 's3-compatible' : 'aws',
       endpoint,
       region: this.env.AWS_REGION ?? this.env.AWS_DEFAULT_REGION ?? 'us-east-1',
