@@ -1,4 +1,4 @@
-// Electron main process: one locked-down window over the built renderer, and nothing else.
+// Electron main process: one locked-down window over the built renderer, wired to the services.
 //
 // This file stays thin on purpose: it creates the window, applies Electron's security checklist and
 // wires the services (electron/services/, plain Node, the same the browser-hosted mode serves) to
