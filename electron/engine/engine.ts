@@ -11,6 +11,7 @@ import { DownloadTransfer, type DownloadJob } from './download.js';
 import { asFerryError, cancelledError } from './errors.js';
 import { followSignal } from './abort.js';
 import { FolderCache } from './folderCache.js';
+import { mapInFlight } from './inFlight.js';
 import { AdaptiveLimit, type AdaptiveSnapshot } from './adaptive.js';
 import { BatchLog, type BatchEntry, type Journal, type JournalRecord } from './journal.js';
 import { PartBuffers } from './partBuffers.js';
@@ -160,7 +161,7 @@ export class TransferEngine {
     signal: AbortSignal | undefined,
     how: { entry: (job: J) => BatchEntry; stillDone: (job: J, before: BatchEntry) => Promise<boolean>; transfer: (job: J) => Promise<unknown>; item: (job: J) => string },
   ): Promise<void> {
-    await this.eachInFlight(files, async (job) => {
+    await mapInFlight(files, this.settings.filesInFlight, async (job) => {
       const entry = how.entry(job);
       const before = log?.get(entry.id);
       if (before && (await how.stillDone(job, before))) {
@@ -186,15 +187,6 @@ export class TransferEngine {
   private async batchLog(files: number, identity: unknown): Promise<BatchLog | undefined> {
     if (!this.ctx.journal || files < 2) return undefined;
     return BatchLog.open(this.ctx.journal, identity);
-  }
-
-  /** Runs `work` for each item with at most filesInFlight at once, without a promise per waiting item. */
-  private async eachInFlight<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {
-    let next = 0;
-    const worker = async () => {
-      while (next < items.length) await work(items[next++] as T);
-    };
-    await Promise.all(Array.from({ length: Math.min(this.settings.filesInFlight, items.length) }, worker));
   }
 
   private async inFileSlot<T>(work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
@@ -223,7 +215,7 @@ export class TransferEngine {
     const started = performance.now();
     const resumedBefore = this.resumedBytes;
     const result: BatchResult = { files: plan.files.length, done: 0, alreadyDone: 0, folders: 0, bytes: 0, resumedBytes: 0, seconds: 0, failures: [], skipped: plan.skipped };
-    await this.eachInFlight(plan.folderMarkers, async (key) => {
+    await mapInFlight(plan.folderMarkers, this.settings.filesInFlight, async (key) => {
       try {
         await this.store.putFolderMarker(plan.bucket, key, { signal });
         result.folders++;

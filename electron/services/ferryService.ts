@@ -10,6 +10,7 @@ import { calls, type Account, type AppEvent, type AppInfo, type CallName, type C
 import { FerryError, asFerryError } from '../engine/errors.js';
 import { TransferEngine } from '../engine/engine.js';
 import type { DownloadPlan } from '../engine/batchPlan.js';
+import { mapInFlight } from '../engine/inFlight.js';
 import { Journal } from '../engine/journal.js';
 import type { TransferSettings } from '../engine/settings.js';
 import { AccountService } from './accounts.js';
@@ -225,13 +226,7 @@ export class FerryService {
     const batchId = randomUUID();
     // One HEAD (a key) or listing (a prefix) per item, several at once: a selection can hold thousands.
     const items = [...keys, ...prefixes.map((p) => (p.endsWith('/') ? p : `${p}/`))];
-    const plans: DownloadPlan[] = new Array<DownloadPlan>(items.length);
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: Math.min(PLANS_IN_FLIGHT, items.length) }, async () => {
-        for (let i = next++; i < items.length; i = next++) plans[i] = await engine.planDownloads(bucket, items[i] as string, folder);
-      }),
-    );
+    const plans = await mapInFlight(items, PLANS_IN_FLIGHT, (item) => engine.planDownloads(bucket, item, folder));
     const plan: DownloadPlan = {
       bucket,
       keyOrPrefix: [...keys, ...prefixes].join('\n'),

@@ -3,6 +3,7 @@
 // complete (a marker object says so); `npm run s3:stop` keeps the server's data.
 
 import { createHash } from 'node:crypto';
+import { mapInFlight } from '../../electron/engine/inFlight.js';
 import type { S3Store } from '../../electron/engine/s3/store.js';
 
 export const MANY_PREFIX = 'many/';
@@ -31,11 +32,6 @@ export async function ensureManyObjects(store: S3Store, bucket: string, count: n
   } catch {
     // Not complete: (re)create every object; PUT is idempotent.
   }
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      while (next < count) await putEmpty(store, bucket, manyKey(next++));
-    }),
-  );
+  await mapInFlight(Array.from({ length: count }, (_, i) => manyKey(i)), inFlight, (key) => putEmpty(store, bucket, key));
   await putEmpty(store, bucket, COMPLETE_MARKER);
 }
