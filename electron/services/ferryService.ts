@@ -3,7 +3,6 @@
 // Plain Node: nothing here knows about windows or sockets.
 
 import { randomUUID } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { calls, type Account, type AppEvent, type AppInfo, type CallName, type CallRequest, type CallResponse, type CallResult, type ObjectDetails } from '../../shared/api.js';
@@ -177,9 +176,8 @@ export class FerryService {
         do {
           const page = await engine.store.listPage({ bucket, prefix, delimiter: '/', token, maxKeys: LIST_PAGE }, { signal: controller.signal });
           token = page.nextToken;
-          const objects = page.objects
-            .filter((o) => o.key !== prefix) // the folder's own marker object
-            .map((o) => ({ key: o.key, size: o.size, etag: o.etag, lastModified: o.lastModified?.toISOString(), storageClass: o.storageClass }));
+          // Everything S3 lists, the folder's own marker object included: the UI decides what to show.
+          const objects = page.objects.map((o) => ({ key: o.key, size: o.size, etag: o.etag, lastModified: o.lastModified?.toISOString(), storageClass: o.storageClass }));
           if (controller.signal.aborted) return;
           this.emit({ type: 'listing', listingId, objects, prefixes: page.prefixes, done: token === undefined });
         } while (token !== undefined);
@@ -209,10 +207,9 @@ export class FerryService {
     const store = (await this.engine(accountId)).store;
     const all = new Set(keys);
     for (const prefix of prefixes) {
-      // A folder is everything below its prefix (with its marker object, if any).
+      // A folder is everything below its prefix; the listing includes its marker object, if any.
       const below = prefix.endsWith('/') ? prefix : `${prefix}/`;
       for await (const entry of store.listAll(bucket, below)) all.add(entry.key);
-      all.add(below);
     }
     await store.deleteObjects(bucket, [...all]);
     return all.size;
@@ -221,8 +218,8 @@ export class FerryService {
   /** Plans every selected key and prefix into one batch below the download folder, then runs it in the background. */
   private async download(accountId: string, bucket: string, keys: string[], prefixes: string[]) {
     const engine = await this.engine(accountId);
+    // The engine creates the folder (and those below it) as the batch writes into it.
     const folder = this.downloadFolder;
-    await mkdir(folder, { recursive: true });
     const batchId = randomUUID();
     // One HEAD (a key) or listing (a prefix) per item, several at once: a selection can hold thousands.
     const items = [...keys, ...prefixes.map((p) => (p.endsWith('/') ? p : `${p}/`))];
