@@ -140,6 +140,11 @@ export function mergeSorted(sorted: readonly Entry[], batch: readonly Entry[], c
 }
 
 /** Case-insensitive substring match on the name; `filter` is already lower-cased. */
-export function matchesFilter(entry: Entry, filter: string): boolean {
+export function matchesFilter(entry: { search: string }, filter: string): boolean {
   return filter === '' || entry.search.includes(filter);
+}
+
+/** The rows the filter lets through, in their order; the same array when there is no filter. */
+export function filterRows<T extends { search: string }>(rows: T[], filter: string): T[] {
+  return filter === '' ? rows : rows.filter((row) => matchesFilter(row, filter));
 }

@@ -3,7 +3,7 @@
 import { create } from 'zustand';
 import type { Account, CallResult, ListingEvent } from '../../shared/api.js';
 import { call } from '../bridge.js';
-import { entriesFromPage, entryComparator, matchesFilter, mergeSorted, type Entry, type SortColumn, type SortOrder } from '../model/objectEntries.js';
+import { entriesFromPage, entryComparator, filterRows, mergeSorted, type Entry, type SortColumn, type SortOrder } from '../model/objectEntries.js';
 import { clickRow, emptySelection, indexOfKey, keepVisible, moveCursor, selectAll, type ClickMode, type Keyed, type Selection } from '../model/selection.js';
 import { formatCount } from '../model/format.js';
 import { reportError, useUiStore } from './uiStore.js';
@@ -142,7 +142,7 @@ export const useBrowserStore = create<BrowserStore>()((set, get) => {
     batch.sort(compare);
     const entries = mergeSorted(s.entries, batch, compare);
     const filter = s.filter.toLowerCase();
-    const objectView = filter === '' ? entries : mergeSorted(s.objectView, batch.filter((e) => matchesFilter(e, filter)), compare);
+    const objectView = filter === '' ? entries : mergeSorted(s.objectView, filterRows(batch, filter), compare);
     set({ entries, objectView });
   }
 
@@ -176,7 +176,7 @@ export const useBrowserStore = create<BrowserStore>()((set, get) => {
       })
       .sort((a, b) => a.key.localeCompare(b.key));
     const filter = get().filter.toLowerCase();
-    set({ buckets, bucketView: buckets.filter((b) => b.search.includes(filter)), listingState: 'done' });
+    set({ buckets, bucketView: filterRows(buckets, filter), listingState: 'done' });
   }
 
   async function startListing(account: Account, bucket: string, prefix: string): Promise<void> {
@@ -294,15 +294,15 @@ export const useBrowserStore = create<BrowserStore>()((set, get) => {
       const compare = entryComparator(sort);
       const entries = [...s.entries].sort(compare);
       const filter = s.filter.toLowerCase();
-      set({ sort, entries, objectView: filter === '' ? entries : entries.filter((e) => matchesFilter(e, filter)) });
+      set({ sort, entries, objectView: filterRows(entries, filter) });
     },
 
     setFilter: (text) => {
       flushRows();
       const s = get();
       const filter = text.toLowerCase();
-      const objectView = filter === '' ? s.entries : s.entries.filter((e) => matchesFilter(e, filter));
-      const bucketView = filter === '' ? s.buckets : s.buckets.filter((b) => b.search.includes(filter));
+      const objectView = filterRows(s.entries, filter);
+      const bucketView = filterRows(s.buckets, filter);
       set({ filter: text, objectView, bucketView, selection: keepVisible(s.selection, currentView({ location: s.location, objectView, bucketView })) });
     },
 
