@@ -29,12 +29,23 @@ export async function startFaultProxy(target: URL, plan: FaultPlan, random: () =
   const counts = { connections: 0, resets: 0, stalls: 0, slowDowns: 0 };
   const sockets = new Set<net.Socket>();
   const faults = () => counts.resets + counts.stalls + counts.slowDowns;
+  // A reset or stall planned for a connection that closed before moving enough bytes (a HEAD, a
+  // small part) goes to the next connection, so every planned fault really strikes: which
+  // connection carries what depends on timing, and a fault must not depend on it.
+  const carried: Fault[] = [];
   const server = net.createServer((client) => {
     counts.connections++;
     sockets.add(client);
     client.on('close', () => sockets.delete(client));
     client.on('error', () => undefined);
-    const planned = faults() < plan.maxFaults ? (plan.pattern[(counts.connections - 1) % plan.pattern.length] ?? 'none') : 'none';
+    const next = plan.pattern[(counts.connections - 1) % plan.pattern.length] ?? 'none';
+    const fromCarry = carried.shift();
+    let planned: Fault = 'none';
+    if (faults() < plan.maxFaults) {
+      planned = fromCarry ?? next;
+      // This connection's own turn in the pattern waits for a later one.
+      if (fromCarry !== undefined && next !== 'none') carried.push(next);
+    }
     if (planned === 'slowDown') {
       counts.slowDowns++;
       client.once('data', () => client.end(SLOW_DOWN));
@@ -46,6 +57,9 @@ export async function startFaultProxy(target: URL, plan: FaultPlan, random: () =
     upstream.on('error', () => client.destroy());
     client.on('error', () => upstream.destroy());
     let fault = planned === 'reset' || planned === 'stall' ? planned : undefined;
+    client.on('close', () => {
+      if (fault !== undefined) carried.push(fault);
+    });
     const faultAt = Math.floor(random() * plan.maxBytesBeforeFault);
     let moved = 0;
     let stalled = false;
