@@ -40,7 +40,11 @@ function isAppPage(url: string): boolean {
   return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
 }
 
-/** Every response in the session gets the strict policy: it fails closed for any page it serves. */
+/**
+ * The strict policy on every http(s) response in the session, so it fails closed for anything served
+ * that way. The window's own page comes from file://, which has no response headers: that page
+ * carries the same policy in a <meta> tag written at build time (renderer/vite.config.ts).
+ */
 function enforceContentSecurityPolicy(): void {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     const headers: Record<string, string | string[]> = {};

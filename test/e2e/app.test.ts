@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FerryService } from '../../electron/services/ferryService.js';
 import { KeytarSecretStore } from '../../electron/services/secretStore.js';
 import { startHost, type RunningHost } from '../../electron/host/server.js';
@@ -14,13 +14,13 @@ import type { S3Store } from '../../electron/engine/s3/store.js';
 import { removeDir, tempDir, treeHashes, writeRandomFile } from '../support/files.js';
 import { ensureManyObjects, manyBucketName, manyKey, MANY_PREFIX } from '../support/manyObjects.js';
 import { createTestBucket, removeTestBucket, testAccount, testStore } from '../support/s3.js';
+import { describeNeeding, hasSecretService, SECRET_SERVICE } from '../support/requirements.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const rendererDir = path.join(root, 'dist', 'renderer');
 const screens = path.join(root, 'test', 'artifacts', 'screens');
 const CHROMIUM = process.env.FERRY_CHROMIUM ?? '/usr/bin/chromium';
 const MANY = Number(process.env.FERRY_E2E_OBJECTS ?? 100_000);
-const ready = process.env.FERRY_TEST_KEYCHAIN === '1' && existsSync(CHROMIUM);
 
 let dir: string;
 let downloads: string;
@@ -36,7 +36,12 @@ async function shot(name: string): Promise<void> {
   await page.screenshot({ path: path.join(screens, `${name}.png`) });
 }
 
-describe.skipIf(!ready)('Ferry in a browser', () => {
+const needs = {
+  [SECRET_SERVICE]: hasSecretService,
+  [`Chromium at ${CHROMIUM} (FERRY_CHROMIUM; scripts/install-system-deps.sh installs it)`]: existsSync(CHROMIUM),
+};
+
+describeNeeding(needs)('Ferry in a browser', () => {
   beforeAll(async () => {
     if (!existsSync(path.join(rendererDir, 'index.html'))) throw new Error('Build the renderer first: npm run build:renderer');
     await mkdir(screens, { recursive: true });
@@ -214,7 +219,8 @@ describe.skipIf(!ready)('Ferry in a browser', () => {
     if (MANY > 5_000) expect(statusAtFirstRow).toMatch(/Listing/);
     // Virtualized: only a screenful of rows is in the page.
     expect(await page.getByTestId('object-row').count()).toBeLessThan(200);
-    await page.getByTestId('object-list').evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
+    // Runs in the page; tests are type-checked without the DOM library, so the two members used are named here.
+    await page.getByTestId('object-list').evaluate((el: { scrollHeight: number; scrollTo(options: { top: number }): void }) => el.scrollTo({ top: el.scrollHeight }));
     await page.locator(`[data-testid="object-row"][data-key="${manyKey(MANY - 1)}"]`).waitFor({ timeout: 10_000 });
     await shot('listing-100k-end');
     await page.emulateMedia({ colorScheme: 'dark' });

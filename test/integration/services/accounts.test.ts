@@ -11,10 +11,10 @@ import { AccountService } from '../../../electron/services/accounts.js';
 import { KeytarSecretStore } from '../../../electron/services/secretStore.js';
 import { repoRoot } from '../../support/cli.js';
 import { removeDir, tempDir } from '../../support/files.js';
+import { describeNeeding, hasSecretService, SECRET_SERVICE } from '../../support/requirements.js';
 import { testAccount } from '../../support/s3.js';
 import { startSelfSignedServer } from '../../support/tls.js';
 
-const keychain = process.env.FERRY_TEST_KEYCHAIN === '1';
 let dir: string;
 
 beforeAll(async () => {
@@ -38,7 +38,7 @@ function form(overrides: Partial<AccountInput> = {}): AccountInput {
   };
 }
 
-describe.skipIf(!keychain)('accounts in the keychain', () => {
+describeNeeding({ [SECRET_SERVICE]: hasSecretService })('accounts in the keychain', () => {
   it('keeps the secret in the keychain only, and uses it to connect', async () => {
     const secrets = new KeytarSecretStore();
     expect(await secrets.status()).toEqual({ available: true });
