@@ -4,10 +4,11 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ObjectHeaders } from '../../shared/transfer.js';
 import type { ErrorInfo } from '../../shared/errors.js';
-import type { DownloadJob } from './download.js';
+import { temporaryPathFor, type DownloadJob } from './download.js';
 import { FerryError, asFerryError, fromFsError } from './errors.js';
 import { walkFolder } from './folderWalk.js';
 import { joinKey, keyForPath, lastName, safeLocalPath } from './keyPath.js';
+import { LocalPathClaims } from './localCollisions.js';
 import type { S3Store } from './s3/store.js';
 import type { UploadJob } from './upload.js';
 
@@ -68,16 +69,25 @@ export interface DownloadPlan {
 /**
  * A key downloads to `folder/<its name>`; a prefix (ending in '/', or a name with objects below it)
  * downloads as a folder named like its last segment, as `cp -r` does; the bucket's root as a
- * folder named like the bucket.
+ * folder named like the bucket. Keys that would share a local path on `platform`'s file system (case,
+ * Unicode normalisation, a file where another key needs a folder) are refused with PathCollision;
+ * the first in the listing keeps the path.
  */
-export async function planDownloads(store: S3Store, bucket: string, keyOrPrefix: string, folder: string, signal?: AbortSignal): Promise<DownloadPlan> {
+export async function planDownloads(
+  store: S3Store,
+  bucket: string,
+  keyOrPrefix: string,
+  folder: string,
+  signal?: AbortSignal,
+  platform: NodeJS.Platform = process.platform,
+): Promise<DownloadPlan> {
   const root = path.resolve(folder);
   const plan: DownloadPlan = { bucket, keyOrPrefix, folder: root, files: [], folders: [], refused: [] };
   if (keyOrPrefix !== '' && !keyOrPrefix.endsWith('/')) {
     try {
       const info = await store.headObject(bucket, keyOrPrefix, { signal });
       const listed = { size: info.size, etag: info.etag, lastModified: info.lastModified };
-      plan.files.push({ bucket, key: keyOrPrefix, target: safeLocalPath(root, lastName(keyOrPrefix)), size: info.size, listed });
+      plan.files.push({ bucket, key: keyOrPrefix, target: safeLocalPath(root, lastName(keyOrPrefix)), root, size: info.size, listed });
       return plan;
     } catch (error) {
       if (asFerryError(error).code !== 'NoSuchKey') throw error;
@@ -87,6 +97,7 @@ export async function planDownloads(store: S3Store, bucket: string, keyOrPrefix:
   const prefix = keyOrPrefix;
   const base = safeLocalPath(root, prefix === '' ? bucket : lastName(prefix));
   plan.folders.push(base);
+  const claims = new LocalPathClaims(platform);
   let any = false;
   for await (const entry of store.listAll(bucket, prefix, { signal })) {
     any = true;
@@ -94,8 +105,11 @@ export async function planDownloads(store: S3Store, bucket: string, keyOrPrefix:
     if (relative === '') continue;
     try {
       const target = safeLocalPath(base, relative);
+      // Two downloads sharing one path would write into one temporary file at once: refused while planning.
+      const collision = claims.claim(entry.key, relative, relative.endsWith('/') ? [] : [path.basename(temporaryPathFor(target))]);
+      if (collision) throw collision;
       if (relative.endsWith('/')) plan.folders.push(target);
-      else plan.files.push({ bucket, key: entry.key, target, size: entry.size, listed: entry.etag === undefined ? undefined : { size: entry.size, etag: entry.etag, lastModified: entry.lastModified } });
+      else plan.files.push({ bucket, key: entry.key, target, root, size: entry.size, listed: entry.etag === undefined ? undefined : { size: entry.size, etag: entry.etag, lastModified: entry.lastModified } });
     } catch (error) {
       plan.refused.push({ key: entry.key, error: asFerryError(error).toInfo() });
     }
