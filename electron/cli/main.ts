@@ -3,7 +3,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Command, InvalidArgumentError } from 'commander';
 import type { ObjectHeaders, TransferEvent } from '../../shared/transfer.js';
-import { Journal, defaultStateDir } from '../engine/journal.js';
+import { Journal, defaultStateDir, uploadPhase } from '../engine/journal.js';
 import { planUploads } from '../engine/batchPlan.js';
 import { TransferEngine, type BatchResult } from '../engine/engine.js';
 import { asFerryError } from '../engine/errors.js';
@@ -149,7 +149,7 @@ export function buildProgram(): Command {
       const signal = interruptSignal();
       const plan = await planUploads(paths, target.bucket, target.key, headersFrom(flags), signal);
       const totalBytes = plan.files.reduce((sum, f) => sum + f.size, 0);
-      const line = flags.quiet ? undefined : new ProgressLine(process.stderr, 'upload', totalBytes, plan.files.length);
+      const line = new ProgressLine(process.stderr, 'upload', totalBytes, plan.files.length, flags.quiet);
       const engine = await engineFor(flags, line);
       try {
         const result = await engine.runUploads(plan, signal);
@@ -175,7 +175,7 @@ export function buildProgram(): Command {
     try {
       const plan = await engine.planDownloads(from.bucket, from.key, folder, signal);
       const totalBytes = plan.files.reduce((sum, f) => sum + f.size, 0);
-      line = flags.quiet ? undefined : new ProgressLine(process.stderr, 'download', totalBytes, plan.files.length);
+      line = new ProgressLine(process.stderr, 'download', totalBytes, plan.files.length, flags.quiet);
       if (line) engine.on((e) => line?.onEvent(e));
       const result = await engine.runDownloads(plan, signal);
       line?.stop();
@@ -196,13 +196,13 @@ export function buildProgram(): Command {
     const engine = await engineFor(flags);
     try {
       if (!location) {
-        for (const bucket of await engine.store.listBuckets()) process.stdout.write(`${bucket.name}\n`);
+        for (const bucket of await engine.listBuckets()) process.stdout.write(`${bucket.name}\n`);
         return;
       }
       const { bucket, key: prefix } = parseS3Url(location);
       let token: string | undefined;
       do {
-        const page = await engine.store.listPage({ bucket, prefix, delimiter: flags.recursive ? undefined : '/', token });
+        const page = await engine.listPage({ bucket, prefix, delimiter: flags.recursive ? undefined : '/', token });
         for (const p of page.prefixes) process.stdout.write(`${''.padEnd(19)} ${'PRE'.padStart(12)} ${p}\n`);
         for (const o of page.objects) {
           const when = o.lastModified ? o.lastModified.toISOString().slice(0, 19).replace('T', ' ') : ''.padEnd(19);
@@ -222,7 +222,15 @@ export function buildProgram(): Command {
       const records = await new Journal(defaultStateDir()).list();
       if (records.length === 0) process.stdout.write('No interrupted transfers.\n');
       for (const r of records) {
-        const done = r.kind === 'upload' ? `${r.parts.length} of ${Math.ceil(r.size / r.partSize)} parts` : `${r.ranges.length} of ${Math.ceil(r.size / r.rangeSize)} ranges`;
+        const phase = r.kind === 'upload' ? uploadPhase(r) : undefined;
+        const done =
+          phase === 'aborting'
+            ? 'to clean up (cancelled; the incomplete upload is aborted on the next run or with ferry uploads --abort)'
+            : phase === 'creating'
+              ? 'starting (interrupted while the upload was being created)'
+              : r.kind === 'upload'
+                ? `${r.parts.length} of ${Math.ceil(r.size / r.partSize)} parts`
+                : `${r.ranges.length} of ${Math.ceil(r.size / r.rangeSize)} ranges`;
         const local = r.kind === 'upload' ? r.source : r.target;
         const arrow = r.kind === 'upload' ? `${local} → s3://${r.bucket}/${r.key}` : `s3://${r.bucket}/${r.key} → ${local}`;
         process.stdout.write(`${r.updatedAt.slice(0, 19).replace('T', ' ')}  ${r.kind.padEnd(8)} ${formatBytes(r.size).padStart(10)}  ${done}  ${arrow}\n`);

@@ -10,7 +10,8 @@ import type { Account, AccountInput, ConnectionTest } from '../../shared/api.js'
 import { needsPathStyle, type S3Endpoint } from '../../shared/account.js';
 import { FerryError, asFerryError } from '../engine/errors.js';
 import type { S3Credentials } from '../engine/s3/client.js';
-import { S3Store } from '../engine/s3/store.js';
+import { TransferEngine } from '../engine/engine.js';
+import type { TransferSettings } from '../engine/settings.js';
 import type { SecretStore } from './secretStore.js';
 
 /** The account made from the standard AWS_* variables when they are set; never saved. */
@@ -21,8 +22,17 @@ interface SettingsFile {
   accounts: Account[];
 }
 
-// A connection test answers in seconds: one attempt, no waiting for the network to come back.
-const TEST_RETRY = { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0, offlineWaitMs: 0 };
+// A connection test answers in seconds: one attempt, no waiting for the network to come back,
+// and a connection pool as small as the engine allows (it makes one request).
+const TEST_SETTINGS: Partial<TransferSettings> = {
+  maxAttempts: 1,
+  baseRetryDelayMs: 0,
+  maxRetryDelayMs: 0,
+  offlineWaitMs: 0,
+  idleTimeoutMs: 15_000,
+  partsInFlight: 1,
+  filesInFlight: 1,
+};
 
 export class AccountService {
   private readonly file: string;
@@ -184,14 +194,14 @@ export class AccountService {
     } catch (error) {
       return { ok: false, error: asFerryError(error).toInfo() };
     }
-    const store = new S3Store({ endpoint, credentials, retry: TEST_RETRY, maxSockets: 2, idleTimeoutMs: 15_000 });
+    const engine = new TransferEngine({ endpoint, credentials, settings: TEST_SETTINGS });
     try {
-      const buckets = await store.listBuckets();
+      const buckets = await engine.listBuckets();
       return { ok: true, buckets: buckets.length };
     } catch (error) {
       return { ok: false, error: explainTestFailure(asFerryError(error)).toInfo() };
     } finally {
-      store.destroy();
+      engine.close();
     }
   }
 }

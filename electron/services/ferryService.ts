@@ -3,8 +3,6 @@
 // Plain Node: nothing here knows about windows or sockets.
 
 import { randomUUID } from 'node:crypto';
-import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { calls, type Account, type AppEvent, type AppInfo, type CallName, type CallRequest, type CallResponse, type CallResult, type ObjectDetails } from '../../shared/api.js';
 import { FerryError, asFerryError } from '../engine/errors.js';
 import { TransferEngine } from '../engine/engine.js';
@@ -77,7 +75,7 @@ export class FerryService {
       'accounts.test': (r) => this.accounts.test('accountId' in r ? { accountId: r.accountId } : r),
       'accounts.importAwsProfiles': async () => ({ added: await this.accounts.importAwsProfiles() }),
       'browse.buckets': async (r) => {
-        const buckets = await (await this.engine(r.accountId)).store.listBuckets();
+        const buckets = await (await this.engine(r.accountId)).listBuckets();
         return buckets.map((b) => ({ name: b.name, created: b.created?.toISOString() }));
       },
       'browse.list': async (r) => {
@@ -87,15 +85,13 @@ export class FerryService {
       },
       'browse.cancelListing': (r) => Promise.resolve({ cancelled: abortIn(this.listings, r.listingId) }),
       'browse.info': async (r) => this.info(r.accountId, r.bucket, r.key),
-      'browse.delete': async (r) => ({ deleted: await this.delete(r.accountId, r.bucket, r.keys, r.prefixes) }),
+      'browse.delete': async (r) => ({ deleted: await (await this.engine(r.accountId)).deleteObjects(r.bucket, r.keys, r.prefixes) }),
       'browse.createFolder': async (r) => {
-        const store = (await this.engine(r.accountId)).store;
-        await store.putFolderMarker(r.bucket, r.prefix);
+        await (await this.engine(r.accountId)).newFolder(r.bucket, r.prefix);
         return { created: r.prefix };
       },
       'browse.shareUrl': async (r) => {
-        const store = (await this.engine(r.accountId)).store;
-        const url = await getSignedUrl(store.client, new GetObjectCommand({ Bucket: r.bucket, Key: r.key }), { expiresIn: r.expiresSeconds });
+        const url = await (await this.engine(r.accountId)).presignGet(r.bucket, r.key, r.expiresSeconds);
         return { url, expires: new Date(Date.now() + r.expiresSeconds * 1000).toISOString() };
       },
       'transfers.download': (r) => this.download(r.accountId, r.bucket, r.keys, r.prefixes),
@@ -174,7 +170,7 @@ export class FerryService {
       let token: string | undefined;
       try {
         do {
-          const page = await engine.store.listPage({ bucket, prefix, delimiter: '/', token, maxKeys: LIST_PAGE }, { signal: controller.signal });
+          const page = await engine.listPage({ bucket, prefix, delimiter: '/', token, maxKeys: LIST_PAGE }, controller.signal);
           token = page.nextToken;
           // Everything S3 lists, the folder's own marker object included: the UI decides what to show.
           const objects = page.objects.map((o) => ({ key: o.key, size: o.size, etag: o.etag, lastModified: o.lastModified?.toISOString(), storageClass: o.storageClass }));
@@ -190,7 +186,7 @@ export class FerryService {
   }
 
   private async info(accountId: string, bucket: string, key: string): Promise<ObjectDetails> {
-    const info = await (await this.engine(accountId)).store.headObject(bucket, key);
+    const info = await (await this.engine(accountId)).headObject(bucket, key);
     return {
       ...info.headers,
       bucket,
@@ -201,18 +197,6 @@ export class FerryService {
       storageClass: info.storageClass,
       metadata: info.headers.metadata ?? {},
     };
-  }
-
-  private async delete(accountId: string, bucket: string, keys: string[], prefixes: string[]): Promise<number> {
-    const store = (await this.engine(accountId)).store;
-    const all = new Set(keys);
-    for (const prefix of prefixes) {
-      // A folder is everything below its prefix; the listing includes its marker object, if any.
-      const below = prefix.endsWith('/') ? prefix : `${prefix}/`;
-      for await (const entry of store.listAll(bucket, below)) all.add(entry.key);
-    }
-    await store.deleteObjects(bucket, [...all]);
-    return all.size;
   }
 
   /** Plans every selected key and prefix into one batch below the download folder, then runs it in the background. */
