@@ -3,6 +3,8 @@
 export type ErrorCode =
   | 'InvalidAccessKey'
   | 'InvalidSecret'
+  | 'ExpiredToken'
+  | 'ClockSkew'
   | 'NoCredentials'
   | 'AccessDenied'
   | 'NoSuchBucket'
@@ -15,6 +17,7 @@ export type ErrorCode =
   | 'RemoteChanged'
   | 'DiskFull'
   | 'PathOutsideTarget'
+  | 'PathCollision'
   | 'LocalNotFound'
   | 'LocalAccessDenied'
   | 'TargetExists'

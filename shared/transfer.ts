@@ -42,6 +42,11 @@ export interface TransferSummary {
   /** Bytes per second over the last few seconds. */
   rate: number;
   segmentCount: number;
+  /**
+   * Every segment's length but the last (which holds the rest). Segments not yet reported in an
+   * event are queued: events carry only the segments that changed, never a transfer's whole list.
+   */
+  segmentSize?: number;
   error?: ErrorInfo;
   /** The batch (a folder, a selection) this transfer runs in, when the caller named one. */
   batchId?: string;
@@ -50,7 +55,10 @@ export interface TransferSummary {
 /** Events, batched: at most a few per second per transfer, segments only when they changed. */
 export type TransferEvent =
   | { type: 'progress'; transfer: TransferSummary; segments: SegmentProgress[] }
-  | { type: 'retry'; transferId: string; segment: number; attempt: number; delayMs: number; error: ErrorInfo }
+  /** A request failed and is tried again; `waitingUntil` (ms since the epoch) while the server cannot be reached: when Ferry stops waiting. */
+  | { type: 'retry'; transferId: string; segment: number; attempt: number; delayMs: number; error: ErrorInfo; waitingUntil?: number; server: string }
+  /** Something a person should know about a transfer that is not an error (e.g. fewer parts in flight than asked). */
+  | { type: 'notice'; transferId: string; message: string }
   | { type: 'finished'; transfer: TransferSummary; verified: VerifyResult }
   /** An interrupted transfer picks up where it stopped (segmentsDone > 0), or had to start over (why). */
   | { type: 'resumed'; transferId: string; kind: TransferKind; bucket: string; key: string; segmentsDone: number; segmentCount: number; bytesDone: number; restartedBecause?: string };

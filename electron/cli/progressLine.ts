@@ -1,6 +1,7 @@
 // The one line of progress a terminal shows during a transfer, redrawn a few times a second.
 
 import type { TransferEvent } from '../../shared/transfer.js';
+import { waitingSentence } from '../../shared/waiting.js';
 
 export function formatBytes(bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
@@ -30,13 +31,20 @@ export class ProgressLine {
   private readonly started = performance.now();
   private timer: NodeJS.Timeout | undefined;
   private shown = false;
+  /** While the server cannot be reached: what the line says instead of the rate. */
+  private waiting: string | undefined;
+  private bytesWhenWaiting = 0;
 
-  constructor(out: NodeJS.WriteStream, verb: string, totalBytes: number, totalFiles: number) {
+  private readonly quiet: boolean;
+
+  /** `quiet`: no progress, only what a person must hear (waiting for the server, notices). */
+  constructor(out: NodeJS.WriteStream, verb: string, totalBytes: number, totalFiles: number, quiet = false) {
     this.out = out;
+    this.quiet = quiet;
     this.verb = verb;
     this.totalBytes = totalBytes;
     this.totalFiles = totalFiles;
-    if (out.isTTY) {
+    if (out.isTTY && !quiet) {
       this.timer = setInterval(() => this.draw(), 200);
       this.timer.unref();
     }
@@ -51,9 +59,29 @@ export class ProgressLine {
         this.perTransfer.delete(event.transfer.id);
         if (event.transfer.status === 'done') this.filesDone++;
       }
+      // Bytes move again: the server is back.
+      if (this.waiting !== undefined && this.bytesDone > this.bytesWhenWaiting) this.waiting = undefined;
     } else if (event.type === 'retry') {
       this.retries++;
+      this.onRetry(event);
+    } else if (event.type === 'notice') {
+      this.clear();
+      this.out.write(`ferry: ${event.message}\n`);
     }
+  }
+
+  /**
+   * Nothing waits silently: the moment the server cannot be reached the line says so and until
+   * when; without a terminal, a line is printed each time the waiting starts.
+   */
+  private onRetry(event: Extract<TransferEvent, { type: 'retry' }>): void {
+    if (event.waitingUntil === undefined) return;
+    const sentence = waitingSentence(event.server, event.error, event.waitingUntil, 'Ctrl-C to stop');
+    const started = this.waiting === undefined;
+    this.waiting = sentence;
+    this.bytesWhenWaiting = this.bytesDone;
+    if (this.out.isTTY && !this.quiet) this.draw();
+    else if (started) this.out.write(`ferry: ${sentence}\n`);
   }
 
   private draw(): void {
@@ -61,7 +89,8 @@ export class ProgressLine {
     const percent = this.totalBytes > 0 ? Math.min(100, (this.bytesDone / this.totalBytes) * 100) : 0;
     const files = this.totalFiles > 1 ? `  ${this.filesDone}/${this.totalFiles} files` : '';
     const retries = this.retries > 0 ? `  ${this.retries} retries` : '';
-    const line = `${this.verb} ${percent.toFixed(0).padStart(3)}%  ${formatBytes(this.bytesDone)} / ${formatBytes(this.totalBytes)}  ${formatRate(this.bytesDone, seconds)}${files}${retries}`;
+    const state = this.waiting ?? `${formatRate(this.bytesDone, seconds)}${files}${retries}`;
+    const line = `${this.verb} ${percent.toFixed(0).padStart(3)}%  ${formatBytes(this.bytesDone)} / ${formatBytes(this.totalBytes)}  ${state}`;
     this.out.write(`\r\x1b[2K${line}`);
     this.shown = true;
   }

@@ -9,8 +9,13 @@ export function md5(data: Uint8Array): Buffer {
 
 /** The x-amz-checksum-crc32 value: the big-endian CRC32 in base64. */
 export function crc32Base64(data: Uint8Array): string {
+  return crc32FromValue(crc32(data));
+}
+
+/** A CRC32 computed in steps (zlib.crc32 with the running value) as x-amz-checksum-crc32 carries it. */
+export function crc32FromValue(value: number): string {
   const out = Buffer.alloc(4);
-  out.writeUInt32BE(crc32(data) >>> 0);
+  out.writeUInt32BE(value >>> 0);
   return out.toString('base64');
 }
 

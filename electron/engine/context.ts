@@ -27,26 +27,41 @@ export interface EngineContext {
   limits: { parts: AdaptiveLimit; files: AdaptiveLimit };
 }
 
+/** Tells listeners of a retry; `segment` -1 for a call of the whole transfer (create, complete, HEAD). */
+function retryListener(ctx: EngineContext, meter: TransferMeter, segment: number): (notice: RetryNotice) => void {
+  return (notice) => {
+    if (notice.error.code === 'Throttled') {
+      ctx.limits.parts.throttled();
+      ctx.limits.files.throttled();
+    }
+    ctx.hub.emit({
+      type: 'retry',
+      transferId: meter.id,
+      segment,
+      attempt: notice.attempt,
+      delayMs: notice.delayMs,
+      error: notice.error.toInfo(),
+      waitingUntil: notice.waitingUntil,
+      server: ctx.server,
+    });
+  };
+}
+
 /** Call options that keep a segment's state and bytes in its meter. */
 export function segmentCallOptions(ctx: EngineContext, meter: TransferMeter, index: number, signal: AbortSignal, countBytes: boolean): CallOptions {
+  const tell = retryListener(ctx, meter, index);
   return {
     signal,
     onAttempt: () => meter.segmentStatus(index, 'active'),
     onRetry: (notice: RetryNotice) => {
       meter.segmentStatus(index, 'retrying');
-      if (notice.error.code === 'Throttled') {
-        ctx.limits.parts.throttled();
-        ctx.limits.files.throttled();
-      }
-      ctx.hub.emit({
-        type: 'retry',
-        transferId: meter.id,
-        segment: index,
-        attempt: notice.attempt,
-        delayMs: notice.delayMs,
-        error: notice.error.toInfo(),
-      });
+      tell(notice);
     },
     onBytes: countBytes ? (bytes) => meter.addBytes(index, bytes) : undefined,
   };
+}
+
+/** Call options for a transfer's own calls (create, complete, list parts, HEAD): retries are heard too. */
+export function transferCallOptions(ctx: EngineContext, meter: TransferMeter, signal: AbortSignal, onAttempt?: (attempt: number) => void): CallOptions {
+  return { signal, onAttempt, onRetry: retryListener(ctx, meter, -1) };
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { VerifyResult } from '../../shared/transfer.js';
 import { EtagHasher, isMd5Etag, md5, multipartEtagParts, etagIsContentHash } from './checksum.js';
-import { segmentCallOptions } from './context.js';
+import { segmentCallOptions, transferCallOptions } from './context.js';
 import { FerryError, fromFsError } from './errors.js';
 import { SequentialVerifier } from './downloadVerifier.js';
 import { JournalWriter, journalId, type DownloadRecord } from './journal.js';
@@ -22,6 +22,8 @@ export interface DownloadJob {
   key: string;
   /** Absolute path of the file to create, already checked to lie inside the chosen folder. */
   target: string;
+  /** The chosen folder (absolute): no symbolic link below it is followed on the way to the target. */
+  root?: string;
   /** Size and ETag from a listing, which spare a HEAD request per object. */
   listed?: { size: number; etag: string; lastModified?: Date };
   /** Carried into progress events, so a UI can tell which of its batches a transfer belongs to. */
@@ -59,8 +61,9 @@ export class DownloadTransfer extends Transfer<DownloadJob> {
     const signal = this.controller.signal;
     const info: ObjectInfo = job.listed
       ? { key: job.key, size: job.listed.size, etag: job.listed.etag, lastModified: job.listed.lastModified, headers: {} }
-      : await ctx.store.headObject(job.bucket, job.key, { signal });
-    await ctx.folders.ensure(path.dirname(job.target));
+      : await ctx.store.headObject(job.bucket, job.key, transferCallOptions(ctx, meter, signal));
+    // The temporary file's folder is the target's: made and checked, and no planted link at the temporary name.
+    await ctx.folders.prepareFile(temp, job.root);
     const check = await this.etagCheck(info);
     let verified: VerifyResult;
     if (info.size === 0) {
@@ -168,7 +171,10 @@ export class DownloadTransfer extends Transfer<DownloadJob> {
    */
   private async startOrResume(info: ObjectInfo): Promise<{ ranges: Set<number>; rangeSize: number }> {
     const { ctx, job, temp, meter } = this;
-    if (!ctx.journal) return { ranges: new Set(), rangeSize: ctx.settings.partSize };
+    // Ranges are capped like parts (at most 10,000; the range grows for larger objects), so a
+    // 1 TiB object is not planned as 131,072 ranges.
+    const rangeSize = partPlan(info.size, ctx.settings.partSize).partSize;
+    if (!ctx.journal) return { ranges: new Set(), rangeSize };
     const previous = await ctx.journal.findDownload(ctx.server, job.bucket, job.key, job.target);
     let restartedBecause: string | undefined;
     if (previous) {
@@ -187,7 +193,7 @@ export class DownloadTransfer extends Transfer<DownloadJob> {
       ctx.hub.emit({ type: 'resumed', transferId: meter.id, kind: 'download', bucket: job.bucket, key: job.key, segmentsDone: 0, segmentCount: 0, bytesDone: 0, restartedBecause });
     }
     // Small objects are one range: nothing to resume, so no journal is written for them.
-    if (info.size <= ctx.settings.partSize) return { ranges: new Set(), rangeSize: ctx.settings.partSize };
+    if (info.size <= rangeSize) return { ranges: new Set(), rangeSize };
     const now = new Date().toISOString();
     this.writer = new JournalWriter<DownloadRecord>(ctx.journal, {
       version: 1,
@@ -199,19 +205,19 @@ export class DownloadTransfer extends Transfer<DownloadJob> {
       target: job.target,
       size: info.size,
       etag: info.etag,
-      rangeSize: ctx.settings.partSize,
+      rangeSize,
       ranges: [],
       createdAt: now,
       updatedAt: now,
     });
-    return { ranges: new Set(), rangeSize: ctx.settings.partSize };
+    return { ranges: new Set(), rangeSize };
   }
 
   private async fetchRanges(file: FileHandle, temp: string, info: ObjectInfo, check: EtagCheck, resume: { ranges: Set<number>; rangeSize: number }): Promise<VerifyResult> {
     const { meter, ctx } = this;
     const plan = rangePlan(info.size, resume.rangeSize);
     const ranges = Array.from({ length: plan.partCount }, (_, i) => partRange(plan, i));
-    meter.plan(info.size, ranges);
+    meter.plan(info.size, ranges, plan.partSize);
     await file.truncate(info.size).catch((error: unknown) => {
       throw fromFsError(error, temp);
     });

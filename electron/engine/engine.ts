@@ -8,15 +8,16 @@ import type { ObjectHeaders, TransferEvent, VerifyResult } from '../../shared/tr
 import { planDownloads, planUploads, type DownloadPlan, type UploadPlan } from './batchPlan.js';
 import type { EngineContext } from './context.js';
 import { DownloadTransfer, type DownloadJob } from './download.js';
-import { asFerryError, cancelledError } from './errors.js';
-import { followSignal } from './abort.js';
+import { FerryError, asFerryError, cancelledError } from './errors.js';
+import { anySignal, followSignal } from './abort.js';
 import { FolderCache } from './folderCache.js';
 import { mapInFlight } from './inFlight.js';
 import { AdaptiveLimit, type AdaptiveSnapshot } from './adaptive.js';
-import { BatchLog, type BatchEntry, type Journal, type JournalRecord } from './journal.js';
+import { BatchLog, uploadPhase, type BatchEntry, type Journal, type JournalRecord } from './journal.js';
+import { wireHeaders } from './headerValues.js';
 import { PartBuffers } from './partBuffers.js';
 import { ProgressHub, TransferMeter, type EventSink } from './progress.js';
-import { S3Store, type MultipartUploadInfo } from './s3/store.js';
+import { S3Store, type ListPage, type MultipartUploadInfo, type ObjectInfo } from './s3/store.js';
 import type { S3Credentials } from './s3/client.js';
 import { resolveSettings, retryPolicy, type TransferSettings } from './settings.js';
 import { UploadTransfer, type UploadJob } from './upload.js';
@@ -47,11 +48,14 @@ export interface BatchResult {
   skipped: { path: string; reason: string }[];
 }
 
+// How long a batch spends, at most, finishing the aborts earlier runs could not confirm.
+const FINISH_ABORTS_MS = 5_000;
+
 // Listings and small calls beside the transfers' own sockets.
 const SPARE_SOCKETS = 8;
 
 export class TransferEngine {
-  readonly store: S3Store;
+  private readonly store: S3Store;
   readonly settings: TransferSettings;
   private readonly ctx: EngineContext;
   private readonly listeners = new Set<EventSink>();
@@ -62,6 +66,7 @@ export class TransferEngine {
       endpoint: options.endpoint,
       credentials: options.credentials,
       retry: retryPolicy(this.settings),
+      interactiveMs: this.settings.interactiveTimeoutMs,
       maxSockets: Math.max(this.settings.partsInFlight, this.settings.filesInFlight) + SPARE_SOCKETS,
       idleTimeoutMs: this.settings.idleTimeoutMs,
     });
@@ -71,7 +76,7 @@ export class TransferEngine {
     this.ctx = {
       store: this.store,
       settings: this.settings,
-      buffers: new PartBuffers(this.settings.partsInFlight * this.settings.partSize),
+      buffers: new PartBuffers(this.settings.memoryBudget),
       hub,
       crc32,
       journal: options.journal,
@@ -147,6 +152,29 @@ export class TransferEngine {
       await this.store.abortMultipartUpload({ bucket, key: upload.key, uploadId: upload.uploadId }, { signal });
       for (const record of journals) if (record.kind === 'upload' && record.uploadId === upload.uploadId) await this.ctx.journal?.remove(record.id);
     }
+    await this.finishAborts(signal);
+  }
+
+  /**
+   * Finishes the aborts an earlier run could not confirm (the server was down when it cancelled):
+   * each record marked 'aborting' for this server is removed once the server confirms. A server
+   * still unreachable leaves them for the next run; it never holds up this one.
+   */
+  async finishAborts(signal?: AbortSignal): Promise<number> {
+    const journal = this.ctx.journal;
+    if (!journal) return 0;
+    let finished = 0;
+    for (const record of await journal.list()) {
+      if (record.kind !== 'upload' || record.server !== this.ctx.server || uploadPhase(record) !== 'aborting' || !record.uploadId) continue;
+      try {
+        await this.store.abortMultipartUpload({ bucket: record.bucket, key: record.key, uploadId: record.uploadId }, { signal, interactive: true });
+        await journal.remove(record.id);
+        finished++;
+      } catch {
+        // Still unreachable or refused: the record stays "to clean up".
+      }
+    }
+    return finished;
   }
 
   /**
@@ -198,6 +226,44 @@ export class TransferEngine {
     }
   }
 
+  // What the services and the CLI ask of S3 besides transfers: they reach it only through these,
+  // so every error passes the store's one error map. A person waits on each: they are interactive.
+
+  listBuckets(signal?: AbortSignal): Promise<{ name: string; created?: Date }[]> {
+    return this.store.listBuckets({ signal, interactive: true });
+  }
+
+  /** One page of a listing (up to `maxKeys`, at most 1,000); with delimiter '/', one folder level. `nextToken` asks for the next. */
+  listPage(input: { bucket: string; prefix?: string; delimiter?: string; token?: string; maxKeys?: number }, signal?: AbortSignal): Promise<ListPage> {
+    return this.store.listPage(input, { signal, interactive: true });
+  }
+
+  headObject(bucket: string, key: string, signal?: AbortSignal): Promise<ObjectInfo> {
+    return this.store.headObject(bucket, key, { signal, interactive: true });
+  }
+
+  /** An empty folder: a zero-byte marker object whose key (`prefix`) ends in '/'. */
+  newFolder(bucket: string, prefix: string, signal?: AbortSignal): Promise<void> {
+    return this.store.putFolderMarker(bucket, prefix, { signal, interactive: true });
+  }
+
+  /** Deletes the keys and every object below the prefixes (a folder's marker included); returns how many objects. */
+  async deleteObjects(bucket: string, keys: string[], prefixes: string[], signal?: AbortSignal): Promise<number> {
+    const options = { signal, interactive: true };
+    const all = new Set(keys);
+    for (const prefix of prefixes) {
+      const below = prefix.endsWith('/') ? prefix : `${prefix}/`;
+      for await (const entry of this.store.listAll(bucket, below, options)) all.add(entry.key);
+    }
+    await this.store.deleteObjects(bucket, [...all], options);
+    return all.size;
+  }
+
+  /** A link anyone may GET the object with for `expiresSeconds` (signed locally, no request). */
+  presignGet(bucket: string, key: string, expiresSeconds: number): Promise<string> {
+    return this.store.presignGet(bucket, key, expiresSeconds);
+  }
+
   planUploads(sources: string[], bucket: string, destination: string, headers?: ObjectHeaders, signal?: AbortSignal): Promise<UploadPlan> {
     return planUploads(sources, bucket, destination, headers, signal);
   }
@@ -212,6 +278,9 @@ export class TransferEngine {
   }
 
   private async runUploadsBatch(plan: UploadPlan, signal: AbortSignal): Promise<BatchResult> {
+    // Headers that cannot be sent fail the batch now, before a byte moves, with how to write them.
+    for (const headers of new Set(plan.files.map((f) => f.headers))) wireHeaders(headers);
+    await this.finishAborts(anySignal([signal, AbortSignal.timeout(FINISH_ABORTS_MS)])).catch(() => 0);
     const started = performance.now();
     const resumedBefore = this.resumedBytes;
     const result: BatchResult = { files: plan.files.length, done: 0, alreadyDone: 0, folders: 0, bytes: 0, resumedBytes: 0, seconds: 0, failures: [], skipped: plan.skipped };
@@ -231,7 +300,7 @@ export class TransferEngine {
       transfer: (job) => this.upload(job, signal),
       item: (job) => job.source,
     });
-    if (signal?.aborted) throw cancelledError(signal.reason);
+    if (signal?.aborted) throw batchCancelled(signal.reason, result);
     result.seconds = (performance.now() - started) / 1000;
     result.resumedBytes += this.resumedBytes - resumedBefore;
     this.ctx.buffers.trim();
@@ -249,7 +318,7 @@ export class TransferEngine {
     for (const refused of plan.refused) result.failures.push({ item: refused.key, error: refused.error });
     this.ctx.folders.forget();
     for (const folder of plan.folders) {
-      await this.ctx.folders.ensure(folder).then(
+      await this.ctx.folders.ensure(folder, plan.folder).then(
         () => result.folders++,
         (error: unknown) => result.failures.push({ item: folder, error: asFerryError(error).toInfo() }),
       );
@@ -263,11 +332,21 @@ export class TransferEngine {
       transfer: (job) => this.download(job, signal),
       item: (job) => `s3://${job.bucket}/${job.key}`,
     });
-    if (signal?.aborted) throw cancelledError(signal.reason);
+    if (signal?.aborted) throw batchCancelled(signal.reason, result);
     result.seconds = (performance.now() - started) / 1000;
     result.resumedBytes += this.resumedBytes - resumedBefore;
     return result;
   }
+}
+
+/**
+ * The batch's cancellation, with anything its files had to add (an upload that could not be
+ * aborted yet): a person must hear that, even though they asked to stop.
+ */
+function batchCancelled(reason: unknown, result: BatchResult): FerryError {
+  const plain = cancelledError().message;
+  const more = new Set(result.failures.map((f) => f.error.message.replace(plain, '').trim()).filter((m) => m !== ''));
+  return new FerryError('Cancelled', [plain, ...more].join(' '), { cause: reason });
 }
 
 /**

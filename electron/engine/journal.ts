@@ -18,12 +18,26 @@ export interface UploadRecord {
   size: number;
   mtimeMs: number;
   partSize: number;
-  uploadId: string;
+  /**
+   * Where the multipart upload stands: 'creating' is written before CreateMultipartUpload (no
+   * uploadId yet), so a crash during it leaves a record that finds the upload on the next run;
+   * 'aborting' when an abort could not be confirmed: the upload is still to be cleaned up.
+   * Absent in records of earlier versions: 'uploading'.
+   */
+  phase?: UploadPhase;
+  /** Absent only while 'creating'. */
+  uploadId?: string;
   headers?: ObjectHeaders;
   /** Finished parts: number, ETag and the MD5 (hex) of the bytes sent. */
   parts: { n: number; etag: string; md5: string; crc32?: string }[];
   createdAt: string;
   updatedAt: string;
+}
+
+export type UploadPhase = 'creating' | 'uploading' | 'aborting';
+
+export function uploadPhase(record: UploadRecord): UploadPhase {
+  return record.phase ?? (record.uploadId ? 'uploading' : 'creating');
 }
 
 export interface DownloadRecord {

@@ -22,6 +22,7 @@ export class TransferMeter {
   status: TransferStatus = 'queued';
   bytesTotal = 0;
   bytesDone = 0;
+  segmentSize: number | undefined;
   error?: ErrorInfo;
   private segments: SegmentProgress[] = [];
   private readonly changed = new Set<number>();
@@ -45,11 +46,15 @@ export class TransferMeter {
     this.hub.markDirty(this);
   }
 
-  /** Declares the segments (parts or ranges) and the total size. */
-  plan(bytesTotal: number, segments: { offset: number; length: number }[]): void {
+  /**
+   * Declares the segments (parts or ranges) and the total size. None is reported yet: a listener
+   * knows from segmentCount and segmentSize that all are queued, and hears of each as it changes.
+   */
+  plan(bytesTotal: number, segments: { offset: number; length: number }[], segmentSize?: number): void {
     this.bytesTotal = bytesTotal;
+    this.segmentSize = segmentSize ?? segments[0]?.length;
     this.segments = segments.map((s, index) => ({ index, offset: s.offset, length: s.length, bytesDone: 0, status: 'queued', attempts: 0 }));
-    for (let i = 0; i < this.segments.length; i++) this.changed.add(i);
+    this.changed.clear();
     this.hub.markDirty(this);
   }
 
@@ -100,6 +105,7 @@ export class TransferMeter {
       bytesDone: this.bytesDone,
       rate: this.rate(),
       segmentCount: this.segments.length,
+      segmentSize: this.segmentSize,
       error: this.error,
       batchId: this.batchId,
     };

@@ -1,6 +1,7 @@
 // The one retry policy: exponential backoff with full jitter, for every request the engine makes.
 
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { ErrorCode } from '../../shared/errors.js';
 import { FerryError, asFerryError, cancelledError } from './errors.js';
 
 export interface RetryPolicy {
@@ -12,7 +13,16 @@ export interface RetryPolicy {
    * maxAttempts for this long: a lost network or a restarting server is waited out.
    */
   offlineWaitMs?: number;
+  /**
+   * Give up once this much time has passed since the first attempt, whatever the attempts left: a
+   * call a person waits on (a listing, a share link) answers within this, with the reason.
+   */
+  deadlineMs?: number;
 }
+
+// Errors a retry can fix only once: the first failure already corrected what was wrong (the SDK
+// took the server's clock; the credential provider fetched new keys). A second means it will not.
+const ATTEMPT_CAPS: Partial<Record<ErrorCode, number>> = { ClockSkew: 2, ExpiredToken: 2 };
 
 const OFFLINE_CODES = new Set(['NetworkError', 'EndpointUnreachable', 'Timeout']);
 
@@ -20,6 +30,8 @@ export interface RetryNotice {
   attempt: number;
   delayMs: number;
   error: FerryError;
+  /** While the server cannot be reached: when Ferry stops waiting for it (ms since the epoch). */
+  waitingUntil?: number;
 }
 
 /** Delay before attempt `attempt + 1`: uniformly random in [0, min(max, base·2^(attempt-1))] ("full jitter"). */
@@ -38,6 +50,7 @@ export async function withRetry<T>(
   options: { signal?: AbortSignal; onRetry?: (notice: RetryNotice) => void } = {},
 ): Promise<T> {
   const { signal, onRetry } = options;
+  const started = Date.now();
   let offlineSince: number | undefined;
   for (let attempt = 1; ; attempt++) {
     if (signal?.aborted) throw cancelledError(signal.reason);
@@ -49,17 +62,21 @@ export async function withRetry<T>(
       const offline = OFFLINE_CODES.has(error.code);
       if (offline) offlineSince ??= Date.now();
       else offlineSince = undefined;
-      const waitingOut = offline && offlineSince !== undefined && Date.now() - offlineSince < (policy.offlineWaitMs ?? 0);
-      if (!error.retryable || (attempt >= policy.maxAttempts && !waitingOut)) {
-        if (error.retryable) {
-          const over = offlineSince !== undefined ? ` over ${Math.round((Date.now() - offlineSince) / 1000)} s` : '';
+      const waitingUntil = offline && offlineSince !== undefined && policy.offlineWaitMs ? offlineSince + policy.offlineWaitMs : undefined;
+      const waitingOut = waitingUntil !== undefined && Date.now() < waitingUntil;
+      const cap = ATTEMPT_CAPS[error.code] ?? Number.POSITIVE_INFINITY;
+      let delayMs = backoffDelay(policy, Math.min(attempt, 30));
+      if (error.code === 'Throttled') delayMs = Math.max(delayMs, Math.min(policy.maxDelayMs, 1000));
+      const pastDeadline = policy.deadlineMs !== undefined && Date.now() + delayMs - started >= policy.deadlineMs;
+      if (!error.retryable || attempt >= cap || pastDeadline || (attempt >= policy.maxAttempts && !waitingOut)) {
+        if (error.retryable && attempt > 1) {
+          const since = offlineSince ?? (pastDeadline ? started : undefined);
+          const over = since === undefined ? '' : ` over ${Math.round((Date.now() - since) / 1000)} s`;
           throw new FerryError(error.code, `${error.message} (gave up after ${attempt} attempts${over})`, { cause: error, retryable: true });
         }
         throw error;
       }
-      let delayMs = backoffDelay(policy, Math.min(attempt, 30));
-      if (error.code === 'Throttled') delayMs = Math.max(delayMs, Math.min(policy.maxDelayMs, 1000));
-      onRetry?.({ attempt, delayMs, error });
+      onRetry?.({ attempt, delayMs, error, waitingUntil });
       try {
         await sleep(delayMs, undefined, { signal });
       } catch {

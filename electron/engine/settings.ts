@@ -18,6 +18,12 @@ export const S3_LIMITS = {
 export interface TransferSettings {
   /** Preferred part (upload) and range (download) size in bytes; grown when a file would need more than 10,000 parts. */
   partSize: number;
+  /**
+   * Bytes of part buffers, in use and kept for reuse, across every file of the engine. A file's
+   * parts in flight are as many as fit (at most partsInFlight); a part larger than the whole
+   * budget is sent in one in flight.
+   */
+  memoryBudget: number;
   /** Parts or ranges in flight at once (with `adaptive`, the most it may grow to). */
   partsInFlight: number;
   /** Files in flight at once in a folder or queue (with `adaptive`, the most it may grow to). */
@@ -33,6 +39,8 @@ export interface TransferSettings {
   maxRetryDelayMs: number;
   /** How long a transfer waits for an unreachable server (lost network, restart) before it fails, resumable. */
   offlineWaitMs: number;
+  /** How long a call a person waits on (a listing, a HEAD, a share link) may take, retries included. */
+  interactiveTimeoutMs: number;
   /** A request that sends or receives nothing for this long is dropped and retried. */
   idleTimeoutMs: number;
   /** Minimum interval between progress events of one transfer. */
@@ -42,9 +50,12 @@ export interface TransferSettings {
 }
 
 // Defaults chosen to beat the usual tools' (rclone 4 × 5 MiB, AWS CLI 10 × 8 MB): more parts in flight
-// for high bandwidth-delay paths, many files in flight for small files. Buffers: 16 × 8 MiB = 128 MiB.
+// for high bandwidth-delay paths, many files in flight for small files. Buffers: 16 × 8 MiB = 128 MiB
+// in use at the default part size; the budget of 256 MiB also keeps 12 parts of 21 MiB (a 200 GiB
+// file) in flight.
 export const DEFAULT_SETTINGS: TransferSettings = {
   partSize: 8 * MiB,
+  memoryBudget: 256 * MiB,
   partsInFlight: 16,
   filesInFlight: 64,
   adaptive: true,
@@ -53,6 +64,7 @@ export const DEFAULT_SETTINGS: TransferSettings = {
   baseRetryDelayMs: 200,
   maxRetryDelayMs: 20_000,
   offlineWaitMs: 300_000,
+  interactiveTimeoutMs: 15_000,
   idleTimeoutMs: 60_000,
   progressIntervalMs: 250,
   crc32: 'auto',
@@ -65,6 +77,7 @@ interface Bound {
 
 const BOUNDS: Record<Exclude<keyof TransferSettings, 'crc32' | 'adaptive'>, Bound> = {
   partSize: { min: S3_LIMITS.minPartSize, max: S3_LIMITS.maxPartSize },
+  memoryBudget: { min: 16 * MiB, max: 64 * GiB },
   partsInFlight: { min: 1, max: 256 },
   filesInFlight: { min: 1, max: 1024 },
   multipartThreshold: { min: 0, max: S3_LIMITS.maxSinglePut },
@@ -72,6 +85,7 @@ const BOUNDS: Record<Exclude<keyof TransferSettings, 'crc32' | 'adaptive'>, Boun
   baseRetryDelayMs: { min: 0, max: 60_000 },
   maxRetryDelayMs: { min: 0, max: 600_000 },
   offlineWaitMs: { min: 0, max: 86_400_000 },
+  interactiveTimeoutMs: { min: 1_000, max: 600_000 },
   idleTimeoutMs: { min: 1_000, max: 3_600_000 },
   progressIntervalMs: { min: 10, max: 10_000 },
 };

@@ -3,7 +3,7 @@
 import type { VerifyResult } from '../../shared/transfer.js';
 import { followSignal } from './abort.js';
 import type { EngineContext } from './context.js';
-import { asFerryError, cancelledError, type FerryError } from './errors.js';
+import { FerryError, asFerryError, cancelledError } from './errors.js';
 import type { TransferMeter } from './progress.js';
 
 export abstract class Transfer<Job> {
@@ -34,7 +34,9 @@ export abstract class Transfer<Job> {
       this.ctx.hub.emit({ type: 'finished', transfer: this.meter.summary(), verified });
       return verified;
     } catch (thrown) {
-      const error = await this.cleanUp(this.controller.signal.aborted ? cancelledError(thrown) : asFerryError(thrown));
+      // Cancelled: said as such, unless the transfer already said more (an abort it could not finish).
+      const cancelled = this.controller.signal.aborted && !(thrown instanceof FerryError && thrown.code === 'Cancelled');
+      const error = await this.cleanUp(cancelled ? cancelledError(thrown) : asFerryError(thrown));
       this.meter.setStatus(error.code === 'Cancelled' ? 'cancelled' : 'failed', error.toInfo());
       this.ctx.hub.flush(this.meter);
       throw error;

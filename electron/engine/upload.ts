@@ -1,16 +1,19 @@
 // One file to one key: a single PUT for small files, otherwise a multipart upload with parts in flight.
 
+import { createHash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
+import { crc32 as zlibCrc32 } from 'node:zlib';
 import type { Stats } from 'node:fs';
 import type { ObjectHeaders, VerifyResult } from '../../shared/transfer.js';
-import { crc32Base64, etagIsContentHash, isMd5Etag, md5, multipartEtag, multipartEtagParts } from './checksum.js';
-import { segmentCallOptions } from './context.js';
-import { FerryError, asFerryError, fromFsError } from './errors.js';
-import { JournalWriter, journalId, type UploadRecord } from './journal.js';
+import { crc32Base64, crc32FromValue, etagIsContentHash, isMd5Etag, md5, multipartEtag, multipartEtagParts } from './checksum.js';
+import { segmentCallOptions, transferCallOptions } from './context.js';
+import { FerryError, asFerryError, cancelledError, fromFsError } from './errors.js';
+import type { EngineContext } from './context.js';
+import { JournalWriter, journalId, uploadPhase, type UploadRecord } from './journal.js';
 import { partPlan, partRange, rangePlan, type PartPlan } from './partPlan.js';
 import { runSegments } from './segments.js';
 import { Transfer } from './transfer.js';
-import type { CompletedPart } from './s3/store.js';
+import type { CompletedPart, PartBody } from './s3/store.js';
 
 export interface UploadJob {
   source: string;
@@ -77,9 +80,9 @@ export class UploadTransfer extends Transfer<UploadJob> {
   private async multipart(file: FileHandle, stats: Stats): Promise<VerifyResult> {
     const { meter, ctx, job } = this;
     const start = await this.startOrResume(file, stats);
-    const { uploadId, plan, parts, digests } = start;
+    const { plan, parts, digests, writer } = start;
     const ranges = Array.from({ length: plan.partCount }, (_, i) => partRange(plan, i));
-    meter.plan(stats.size, ranges);
+    meter.plan(stats.size, ranges, plan.partSize);
     let resumedBytes = 0;
     for (const [index, range] of ranges.entries()) {
       if (!parts[index]) continue;
@@ -101,36 +104,49 @@ export class UploadTransfer extends Transfer<UploadJob> {
       });
     }
     if (start.completedEtag) return { method: 'multipart-etag', etag: start.completedEtag, partSize: plan.partSize };
-    const writer = start.writer;
-    const todo = ranges.map((_, i) => i).filter((i) => !parts[i]);
+    let uploadId = start.uploadId;
     try {
+      if (uploadId === undefined) {
+        uploadId = await this.create(writer);
+        // Known to the catch below from here on: if recording it fails, the upload is aborted.
+        await this.recordUploadId(uploadId, writer);
+      }
+      const id = uploadId;
+      const todo = ranges.map((_, i) => i).filter((i) => !parts[i]);
       // The upload is aborted (on failure) only once no part is in flight, so none lands after it.
-      await runSegments(todo, ctx.settings.partsInFlight, meter, this.controller.signal, async (index, signal) => {
+      await runSegments(todo, this.partsInFlight(plan.partSize), meter, this.controller.signal, async (index, signal) => {
         const range = ranges[index] as { offset: number; length: number };
-        const lease = await ctx.buffers.acquire(range.length, signal);
-        try {
-          await readExactly(file, lease.buffer, range.offset, job.source);
-          const digest = md5(lease.buffer);
-          const crc32 = ctx.crc32 ? crc32Base64(lease.buffer) : undefined;
+        const send = async (body: PartBody, digest: Buffer, crc32: string | undefined) => {
           const etag = await ctx.store.uploadPart(
-            { bucket: job.bucket, key: job.key, uploadId, partNumber: index + 1, body: lease.buffer, md5: digest.toString('base64'), crc32 },
+            { bucket: job.bucket, key: job.key, uploadId: id, partNumber: index + 1, body, md5: digest.toString('base64'), crc32 },
             segmentCallOptions(ctx, meter, index, signal, true),
           );
           digests[index] = digest;
           parts[index] = { partNumber: index + 1, etag, crc32 };
           writer?.update((r) => r.parts.push({ n: index + 1, etag, md5: digest.toString('hex'), crc32 }));
+        };
+        if (range.length > ctx.buffers.capacity) {
+          // Larger than the whole memory budget (a 5 TiB file has 525 MiB parts): hashed in one
+          // pass, then streamed from the file; a change in between fails the part's Content-MD5.
+          const { digest, crc32 } = await this.hashRange(file, range, signal);
+          const body = { length: range.length, open: () => file.createReadStream({ start: range.offset, end: range.offset + range.length - 1, autoClose: false, highWaterMark: STREAM_CHUNK_BYTES }) };
+          await send(body, digest, crc32);
+          return;
+        }
+        const lease = await ctx.buffers.acquire(range.length, signal);
+        try {
+          await readExactly(file, lease.buffer, range.offset, job.source);
+          await send(lease.buffer, md5(lease.buffer), ctx.crc32 ? crc32Base64(lease.buffer) : undefined);
         } finally {
           lease.release();
         }
       }, ctx.limits.parts);
 
       await assertUnchanged(file, stats, job.source);
-      const out = await ctx.store.completeMultipartUpload(
-        { bucket: job.bucket, key: job.key, uploadId, parts },
-        { signal: this.controller.signal },
-      );
-      await writer?.remove();
       const expected = multipartEtag(digests);
+      const out = await this.complete(id, parts, expected);
+      // Only now, with the server's word that the object exists, is the record of the upload let go.
+      await writer?.remove();
       if (!etagIsContentHash(out.serverSideEncryption) || multipartEtagParts(out.etag) === undefined) {
         return { method: 'none', reason: `the server's ETag (${out.etag || 'none'}) is not an MD5 of the parts` };
       }
@@ -139,29 +155,156 @@ export class UploadTransfer extends Transfer<UploadJob> {
       }
       return { method: 'multipart-etag', etag: out.etag, partSize: plan.partSize };
     } catch (thrown) {
-      const error = asFerryError(thrown);
+      const cancelled = this.controller.signal.aborted;
+      const error = cancelled ? cancelledError(thrown) : asFerryError(thrown);
       // A lost network or a busy server: keep the upload and its journal, the next run resumes it.
-      // Anything else (cancel, a changed file, denied access) aborts it, so no parts are left to pay for.
-      if (writer && error.retryable && !this.controller.signal.aborted) {
+      // (Also a create whose answer was lost: the record of the attempt finds that upload next time.)
+      if (writer && error.retryable && !cancelled) {
         await writer.flush().catch(() => undefined);
         throw new FerryError(error.code, `${error.message} The upload is kept: run it again to resume.`, { cause: error, retryable: true });
       }
-      await ctx.store
-        .abortMultipartUpload({ bucket: job.bucket, key: job.key, uploadId }, { signal: AbortSignal.timeout(ABORT_TIMEOUT_MS) })
-        .catch(() => undefined);
-      await writer?.remove().catch(() => undefined);
+      // Anything else (cancel, a changed file, denied access) aborts it, so no parts are left to pay for.
+      if (uploadId === undefined) {
+        await writer?.remove().catch(() => undefined);
+        throw error;
+      }
+      throw await this.abandon(uploadId, writer, error);
+    }
+  }
+
+  /** MD5 (and CRC32) of a byte range of the file, read in budgeted chunks. */
+  private async hashRange(file: FileHandle, range: { offset: number; length: number }, signal: AbortSignal): Promise<{ digest: Buffer; crc32?: string }> {
+    const hash = createHash('md5');
+    let crc = 0;
+    const lease = await this.ctx.buffers.acquire(STREAM_CHUNK_BYTES, signal);
+    try {
+      for (let done = 0; done < range.length; ) {
+        if (signal.aborted) throw cancelledError(signal.reason);
+        const chunk = lease.buffer.subarray(0, Math.min(STREAM_CHUNK_BYTES, range.length - done));
+        await readExactly(file, chunk, range.offset + done, this.job.source);
+        hash.update(chunk);
+        if (this.ctx.crc32) crc = zlibCrc32(chunk, crc);
+        done += chunk.byteLength;
+      }
+    } finally {
+      lease.release();
+    }
+    return { digest: hash.digest(), crc32: this.ctx.crc32 ? crc32FromValue(crc) : undefined };
+  }
+
+  /**
+   * Parts in flight for this file: as many as the memory budget holds at this part size, at most
+   * the engine's parts in flight. Said once when the part size is what holds it back.
+   */
+  private partsInFlight(partSize: number): number {
+    const { ctx, meter } = this;
+    // A part streamed from the file holds one chunk, not the part: the budget does not limit those.
+    if (partSize > ctx.buffers.capacity) return ctx.settings.partsInFlight;
+    const fit = Math.max(1, Math.floor(ctx.buffers.capacity / partSize));
+    if (fit < ctx.settings.partsInFlight) {
+      ctx.hub.emit({
+        type: 'notice',
+        transferId: meter.id,
+        message: `${this.job.source}: parts of ${formatMiB(partSize)} MiB, so ${fit} in flight (the memory budget is ${formatMiB(ctx.buffers.capacity)} MiB; raise it for more).`,
+      });
+    }
+    return Math.min(ctx.settings.partsInFlight, fit);
+  }
+
+  /**
+   * Starts the multipart upload. The intent is on disk before the request (and the uploadId right
+   * after its answer, by recordUploadId): a crash at any instant leaves a record that leads to it.
+   */
+  private async create(writer: JournalWriter<UploadRecord> | undefined): Promise<string> {
+    const { ctx, job } = this;
+    if (writer) {
+      writer.update((r) => {
+        r.phase = 'creating';
+      });
+      await writer.flush().catch((error: unknown) => {
+        throw stateNotWritable(error, ctx.journal?.dir, 'nothing was sent');
+      });
+    }
+    const startedAt = Date.now();
+    let attempts = 0;
+    const uploadId = await ctx.store.createMultipartUpload(
+      { bucket: job.bucket, key: job.key, headers: job.headers, crc32: ctx.crc32 },
+      transferCallOptions(ctx, this.meter, this.controller.signal, (attempt) => (attempts = attempt)),
+    );
+    if (attempts > 1) {
+      // An earlier attempt's answer was lost: the server may have created an upload we never
+      // heard of. It has no parts and began since startedAt; it must not stay to be paid for.
+      // If this sweep fails, the upload goes on (the sweep is a courtesy, ours is not at stake).
+      await abortOrphans(ctx.store, { bucket: job.bucket, key: job.key, startedAt, lastSeenAt: Date.now() }, 0, this.controller.signal, uploadId).catch(() => 0);
+    }
+    return uploadId;
+  }
+
+  /** The uploadId on disk before the first part goes out; the caller aborts the upload if this fails. */
+  private async recordUploadId(uploadId: string, writer: JournalWriter<UploadRecord> | undefined): Promise<void> {
+    if (!writer) return;
+    writer.update((r) => {
+      r.uploadId = uploadId;
+      r.phase = 'uploading';
+    });
+    await writer.flush().catch((error: unknown) => {
+      throw stateNotWritable(error, this.ctx.journal?.dir, 'the upload it had begun is aborted');
+    });
+  }
+
+  /**
+   * CompleteMultipartUpload. When its answer is lost and the retry hears NoSuchUpload, the first
+   * attempt may well have completed it: the object's ETag then says so.
+   */
+  private async complete(uploadId: string, parts: CompletedPart[], expected: string): Promise<{ etag: string; serverSideEncryption?: string }> {
+    const { ctx, job } = this;
+    const signal = this.controller.signal;
+    let attempts = 0;
+    try {
+      return await ctx.store.completeMultipartUpload(
+        { bucket: job.bucket, key: job.key, uploadId, parts },
+        transferCallOptions(ctx, this.meter, signal, (attempt) => (attempts = attempt)),
+      );
+    } catch (error) {
+      if (asFerryError(error).code !== 'NoSuchUpload' || attempts < 2) throw error;
+      const head = await ctx.store.headObject(job.bucket, job.key, { signal });
+      if (head.etag.toLowerCase() === expected) return { etag: head.etag, serverSideEncryption: head.serverSideEncryption };
       throw error;
     }
+  }
+
+  /**
+   * Aborts a multipart upload that will not be finished. The journal goes only once the server
+   * confirms; if it cannot (the server is down), the record stays as "to clean up" and the next
+   * run, or `ferry uploads --abort`, finishes the abort.
+   */
+  private async abandon(uploadId: string, writer: JournalWriter<UploadRecord> | undefined, error: FerryError): Promise<FerryError> {
+    const { ctx, job } = this;
+    try {
+      await ctx.store.abortMultipartUpload({ bucket: job.bucket, key: job.key, uploadId }, { signal: AbortSignal.timeout(ABORT_TIMEOUT_MS), interactive: true });
+    } catch (abortError) {
+      if (!writer) return error;
+      writer.update((r) => {
+        r.phase = 'aborting';
+      });
+      await writer.flush().catch(() => undefined);
+      const why = asFerryError(abortError).message;
+      return new FerryError(error.code, `${error.message} The incomplete upload could not be aborted yet (${why}); Ferry keeps a record of it and aborts it on the next run or with \`ferry uploads s3://${job.bucket} --abort\`.`, { cause: error });
+    }
+    await writer?.remove().catch(() => undefined);
+    return error;
   }
 
   /**
    * Resumes this file's own unfinished upload from the journal (never "the newest upload for this
    * key"): the file must be unchanged, the server must still hold the upload, and each part the
    * server holds is kept only if its ETag is the MD5 of the same bytes on disk now. Otherwise it
-   * starts a new upload and says why.
+   * plans a new upload (created by the caller) and says why. A record left while starting an
+   * upload, or one still to be aborted, is settled with the server first.
    */
   private async startOrResume(file: FileHandle, stats: Stats): Promise<{
-    uploadId: string;
+    /** Absent: a new upload is to be created. */
+    uploadId?: string;
     plan: PartPlan;
     parts: CompletedPart[];
     digests: Buffer[];
@@ -176,11 +319,23 @@ export class UploadTransfer extends Transfer<UploadJob> {
     let restartedBecause: string | undefined;
     const previous = ctx.journal ? await ctx.journal.findUpload(ctx.server, job.bucket, job.key, job.source) : undefined;
     if (previous && ctx.journal) {
-      if (previous.size !== stats.size || previous.mtimeMs !== stats.mtimeMs) {
+      const phase = uploadPhase(previous);
+      if (phase === 'creating' || previous.uploadId === undefined) {
+        const found = await abortOrphans(
+          ctx.store,
+          { bucket: previous.bucket, key: previous.key, startedAt: Date.parse(previous.createdAt), lastSeenAt: Date.parse(previous.updatedAt) },
+          ctx.settings.offlineWaitMs,
+          signal,
+        );
+        if (found > 0) restartedBecause = 'an earlier run was interrupted while starting this upload; the upload it had begun was aborted';
+      } else if (phase === 'aborting') {
+        restartedBecause = 'an earlier run had cancelled this upload; its incomplete upload is now aborted';
+      } else if (previous.size !== stats.size || previous.mtimeMs !== stats.mtimeMs) {
         restartedBecause = 'the file changed since the interrupted upload';
       } else {
+        const uploadId = previous.uploadId;
         try {
-          const onServer = await ctx.store.listParts({ bucket: job.bucket, key: job.key, uploadId: previous.uploadId }, { signal });
+          const onServer = await ctx.store.listParts({ bucket: job.bucket, key: job.key, uploadId }, transferCallOptions(ctx, this.meter, signal));
           const plan = rangePlan(stats.size, previous.partSize);
           const parts = new Array<CompletedPart>(plan.partCount);
           const digests = new Array<Buffer>(plan.partCount);
@@ -199,7 +354,7 @@ export class UploadTransfer extends Transfer<UploadJob> {
           };
           const writer = new JournalWriter(ctx.journal, record);
           writer.update(() => undefined);
-          return { uploadId: previous.uploadId, plan, parts, digests, writer, resumed: true };
+          return { uploadId, plan, parts, digests, writer, resumed: true };
         } catch (error) {
           if (asFerryError(error).code !== 'NoSuchUpload') throw error;
           // Completed just before the crash (the journal was not yet removed)? Then the object is
@@ -212,20 +367,20 @@ export class UploadTransfer extends Transfer<UploadJob> {
             if (head?.etag.toLowerCase() === expected) {
               await ctx.journal.remove(previous.id);
               const parts = sorted.map((p) => ({ partNumber: p.n, etag: p.etag }));
-              return { uploadId: previous.uploadId, plan, parts, digests: [], resumed: true, completedEtag: expected };
+              return { uploadId, plan, parts, digests: [], resumed: true, completedEtag: expected };
             }
           }
           restartedBecause = 'the server no longer holds the interrupted upload';
         }
       }
-      await ctx.store
-        .abortMultipartUpload({ bucket: job.bucket, key: job.key, uploadId: previous.uploadId }, { signal: AbortSignal.timeout(ABORT_TIMEOUT_MS) })
-        .catch(() => undefined);
+      // Confirmed gone before its record is: a failure here leaves the record for the next run.
+      if (previous.uploadId !== undefined) {
+        await ctx.store.abortMultipartUpload({ bucket: job.bucket, key: job.key, uploadId: previous.uploadId }, { signal: AbortSignal.timeout(ABORT_TIMEOUT_MS) });
+      }
       await ctx.journal.remove(previous.id);
     }
 
     const plan = partPlan(stats.size, ctx.settings.partSize);
-    const uploadId = await ctx.store.createMultipartUpload({ bucket: job.bucket, key: job.key, headers: job.headers, crc32: ctx.crc32 }, { signal });
     let writer: JournalWriter<UploadRecord> | undefined;
     if (ctx.journal) {
       const now = new Date().toISOString();
@@ -240,17 +395,14 @@ export class UploadTransfer extends Transfer<UploadJob> {
         size: stats.size,
         mtimeMs: stats.mtimeMs,
         partSize: plan.partSize,
-        uploadId,
+        phase: 'creating',
         headers: job.headers,
         parts: [],
         createdAt: now,
         updatedAt: now,
       });
-      // On disk before the first part goes out: a crash from here on leaves a resumable upload.
-      writer.update(() => undefined);
-      await writer.flush();
     }
-    return { uploadId, plan, parts: new Array<CompletedPart>(plan.partCount), digests: new Array<Buffer>(plan.partCount), writer, resumed: false, restartedBecause };
+    return { plan, parts: new Array<CompletedPart>(plan.partCount), digests: new Array<Buffer>(plan.partCount), writer, resumed: false, restartedBecause };
   }
 
   /** The MD5 of part `index` as it is on disk now, if it matches the part's ETag on the server. */
@@ -278,6 +430,50 @@ async function readExactly(file: FileHandle, buffer: Buffer, position: number, p
     if (bytesRead === 0) throw sourceChanged(path, 'it became shorter');
     filled += bytesRead;
   }
+}
+
+// A streamed part is read in chunks of this size (hashing, then sending).
+const STREAM_CHUNK_BYTES = 1024 * 1024;
+
+// Start times compared across two clocks (ours in the record, the server's in the listing): S3
+// refuses requests signed more than 15 minutes off, so an upload we created lies within this.
+const CLOCK_TOLERANCE_MS = 15 * 60_000;
+
+/**
+ * A run killed between writing its intent and journaling the uploadId may have left an upload.
+ * Ours is of this key, began after the intent (within the clocks' tolerance and the time a create
+ * may have spent waiting for the server), and holds no part: parts go out only once the uploadId
+ * is journaled. Those are aborted; another client's upload of the same key has parts or another
+ * start time. Returns how many were aborted.
+ */
+async function abortOrphans(
+  store: EngineContext['store'],
+  upload: { bucket: string; key: string; startedAt: number; lastSeenAt: number },
+  offlineWaitMs: number,
+  signal: AbortSignal,
+  except?: string,
+): Promise<number> {
+  const from = upload.startedAt - CLOCK_TOLERANCE_MS;
+  const to = upload.lastSeenAt + offlineWaitMs + CLOCK_TOLERANCE_MS;
+  let aborted = 0;
+  for await (const found of store.listMultipartUploads(upload.bucket, upload.key, { signal })) {
+    const initiated = found.initiated?.getTime();
+    if (found.uploadId === except || found.key !== upload.key || initiated === undefined || initiated < from || initiated > to) continue;
+    const parts = await store.listParts({ bucket: upload.bucket, key: upload.key, uploadId: found.uploadId }, { signal });
+    if (parts.length > 0) continue;
+    await store.abortMultipartUpload({ bucket: upload.bucket, key: upload.key, uploadId: found.uploadId }, { signal });
+    aborted++;
+  }
+  return aborted;
+}
+
+function stateNotWritable(error: unknown, dir: string | undefined, outcome: string): FerryError {
+  const cause = fromFsError(error, dir ?? 'the state folder');
+  return new FerryError('LocalAccessDenied', `Ferry cannot record the upload in its state folder ${dir ?? ''} (${cause.message}), so it would not be resumable, and stopped; ${outcome}. Make the folder writable (or set FERRY_STATE_DIR) and try again.`, { cause });
+}
+
+function formatMiB(bytes: number): string {
+  return (bytes / (1024 * 1024)).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1);
 }
 
 async function assertUnchanged(file: FileHandle, before: Stats, path: string): Promise<void> {

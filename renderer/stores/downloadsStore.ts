@@ -1,5 +1,6 @@
 // Downloads: each batch started with `transfers.download`, its transfers' progress from engine events,
 // and its end from the `batch` event.
+import { waitingSentence } from '../../shared/waiting.js';
 import { create } from 'zustand';
 import type { BatchEvent, DownloadStarted } from '../../shared/api.js';
 import type { ErrorInfo } from '../../shared/errors.js';
@@ -187,7 +188,8 @@ export const useDownloadsStore = create<DownloadsStore>()((set, get) => {
         update(batchId, (b) => applyTransfer(b, t));
       } else if (event.type === 'retry') {
         const batchId = transferBatch.get(event.transferId);
-        if (batchId) update(batchId, (b) => ({ ...b, retryNote: `Retrying: ${event.error.message}` }));
+        const note = event.waitingUntil !== undefined ? waitingSentence(event.server, event.error, event.waitingUntil, 'Cancel to stop') : `Retrying: ${event.error.message}`;
+        if (batchId) update(batchId, (b) => ({ ...b, retryNote: note }));
       }
     },
   };

@@ -12,17 +12,23 @@ export interface ErrorContext {
 
 interface SdkErrorShape {
   name?: string;
+  ServerTime?: string;
+  $response?: { headers?: Record<string, string | undefined> };
   code?: string;
   message?: string;
   Code?: string;
-  $metadata?: { httpStatusCode?: number };
+  $metadata?: { httpStatusCode?: number; clockSkewCorrected?: boolean };
   $fault?: string;
   cause?: unknown;
 }
 
+// The only failures without an HTTP answer that a later attempt can fix: the connection could not
+// be made, was dropped, or went silent. Anything else without a status (a header Node refuses, a
+// body the SDK cannot read) fails at once, with its own words.
 const NETWORK_CODES = new Set([
-  'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'ENETUNREACH', 'EHOSTUNREACH',
-  'ENETDOWN', 'EHOSTDOWN', 'EAI_AGAIN', 'ERR_STREAM_PREMATURE_CLOSE', 'UND_ERR_SOCKET',
+  'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'ENETUNREACH', 'EHOSTUNREACH',
+  'ENETDOWN', 'EHOSTDOWN', 'EAI_AGAIN', 'ERR_STREAM_PREMATURE_CLOSE', 'ERR_SOCKET_CONNECTION_TIMEOUT',
+  'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT',
 ]);
 const TLS_CODES = new Set([
   'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
@@ -50,6 +56,13 @@ function nestedCode(error: SdkErrorShape): string | undefined {
   return undefined;
 }
 
+/** How many minutes the server's clock is ahead of ours (negative: behind), from its error answer. */
+function clockOffsetMinutes(error: SdkErrorShape): number | undefined {
+  const serverTime = Date.parse(error.ServerTime ?? error.$response?.headers?.date ?? '');
+  if (Number.isNaN(serverTime)) return undefined;
+  return Math.round((serverTime - Date.now()) / 60_000);
+}
+
 /** Translates anything the SDK or the network throws into a FerryError with a sentence for the user. */
 export function translateS3Error(thrown: unknown, ctx: ErrorContext = {}): FerryError {
   if (thrown instanceof FerryError) return thrown;
@@ -71,6 +84,20 @@ export function translateS3Error(thrown: unknown, ctx: ErrorContext = {}): Ferry
       return new FerryError('InvalidSecret', 'The server rejected the request signature: the secret key is wrong, or the access key is not known to this server.', opts);
     case 'InvalidAccessKeyId':
       return new FerryError('InvalidAccessKey', 'The access key is not known to this server.', opts);
+    case 'RequestTimeTooSkewed':
+    case 'RequestExpired':
+    case 'RequestInTheFuture': {
+      // The SDK has just taken the server's clock from this answer (its Date header), so the
+      // next attempt is signed with the corrected time: worth one more try.
+      const off = clockOffsetMinutes(error);
+      const by = off === undefined ? 'too far' : `${Math.abs(off)} minute${Math.abs(off) === 1 ? '' : 's'} ${off > 0 ? 'behind' : 'ahead of'} the server's`;
+      return new FerryError('ClockSkew', `This computer's clock is off (${by}); the server refuses requests signed at the wrong time. Set the clock (or turn on automatic time) and try again.`, { ...opts, retryable: true });
+    }
+    case 'ExpiredToken':
+    case 'ExpiredTokenException':
+    case 'TokenRefreshRequired':
+      // Temporary credentials ran out; the credential provider fetches new ones on the next attempt.
+      return new FerryError('ExpiredToken', 'The session credentials expired; Ferry asked for new ones.', { ...opts, retryable: true });
     case 'AccessDenied':
     case 'AllAccessDisabled':
     case 'AccountProblem':
@@ -142,9 +169,8 @@ export function translateS3Error(thrown: unknown, ctx: ErrorContext = {}): Ferry
   if (status !== undefined && status >= 400) {
     return new FerryError('Unknown', `The server refused the request (HTTP ${status} ${name})${doing(ctx)}${detail}.`, opts);
   }
-  // No HTTP status: the request never completed (socket hang up, stream error): worth another try.
-  if (!status && (error.$fault === undefined || code)) {
-    return new FerryError('NetworkError', `The connection to the server failed${doing(ctx)}: ${error.message ?? String(thrown)}`, { ...opts, retryable: true });
+  if (code === 'ERR_INVALID_CHAR' || code === 'ERR_HTTP_INVALID_HEADER_VALUE') {
+    return new FerryError('InvalidInput', `A header value has a character HTTP headers cannot carry${doing(ctx)}: use ASCII, or let Ferry encode it (Content-Disposition filenames and metadata values are encoded for you).`, opts);
   }
   return new FerryError('Unknown', `${error.message ?? String(thrown)}${doing(ctx)}`, opts);
 }

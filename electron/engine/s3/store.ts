@@ -20,8 +20,12 @@ import {
   UploadPartCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { ObjectHeaders } from '../../../shared/transfer.js';
 import type { S3Endpoint } from '../../../shared/account.js';
+import { anySignal } from '../abort.js';
+import { FerryError } from '../errors.js';
+import { decodeMetadata, wireHeaders } from '../headerValues.js';
 import { withRetry, type RetryNotice, type RetryPolicy } from '../retry.js';
 import { createS3Client, type S3Credentials } from './client.js';
 import { translateS3Error, type ErrorContext } from './errorMap.js';
@@ -72,12 +76,19 @@ export interface CallOptions {
   onBytes?: (bytes: number) => void;
   /** Called before each attempt (1, 2, …). */
   onAttempt?: (attempt: number) => void;
+  /**
+   * A call a person is waiting on (a listing, a HEAD, a share link): it gives up within about
+   * 15 seconds with the reason, instead of waiting out an unreachable server as transfers do.
+   */
+  interactive?: boolean;
 }
 
 export interface StoreOptions {
   endpoint: S3Endpoint;
   credentials?: S3Credentials;
   retry: RetryPolicy;
+  /** How long a call a person waits on may take, retries included (default 15 s). */
+  interactiveMs?: number;
   maxSockets: number;
   idleTimeoutMs: number;
 }
@@ -107,8 +118,44 @@ function sliceStream(data: Uint8Array, onBytes: (bytes: number) => void): Readab
   });
 }
 
+/**
+ * A part too large to hold in memory: each attempt opens a fresh stream of its bytes (from the
+ * file), whose checksums the caller computed in a pass before.
+ */
+export interface StreamedBody {
+  length: number;
+  open(): Readable;
+}
+
+export type PartBody = Uint8Array | StreamedBody;
+
+function bodyLength(body: PartBody): number {
+  return body instanceof Uint8Array ? body.byteLength : body.length;
+}
+
+/** Counts a stream's bytes as they pass to the socket. */
+function countedStream(source: Readable, onBytes: (bytes: number) => void): Readable {
+  source.on('data', (chunk: Buffer) => onBytes(chunk.byteLength));
+  return source;
+}
+
 /** Runs one attempt with a fresh counted body; takes the attempt's bytes back from progress if it fails. */
-async function withCountedBody<T>(data: Uint8Array, onBytes: ((bytes: number) => void) | undefined, send: (body: Readable | Uint8Array) => Promise<T>): Promise<T> {
+async function withCountedBody<T>(data: PartBody, onBytes: ((bytes: number) => void) | undefined, send: (body: Readable | Uint8Array) => Promise<T>): Promise<T> {
+  if (!(data instanceof Uint8Array)) {
+    let sent = 0;
+    const stream = data.open();
+    try {
+      return await send(countedStream(stream, (bytes) => {
+        sent += bytes;
+        onBytes?.(bytes);
+      }));
+    } catch (error) {
+      onBytes?.(-sent);
+      throw error;
+    } finally {
+      stream.destroy();
+    }
+  }
   if (!onBytes || data.byteLength === 0) return send(data);
   let sent = 0;
   try {
@@ -129,7 +176,8 @@ export function bareEtag(etag: string | undefined): string {
   return (etag ?? '').replace(/^W\//, '').replace(/"/g, '');
 }
 
-function headerInput(headers: ObjectHeaders | undefined) {
+function headerInput(given: ObjectHeaders | undefined) {
+  const headers = wireHeaders(given);
   if (!headers) return {};
   return {
     ContentType: headers.contentType,
@@ -149,10 +197,12 @@ export class S3Store {
   readonly client: S3Client;
   readonly endpoint: S3Endpoint;
   private readonly retry: RetryPolicy;
+  private readonly interactiveMs: number;
 
   constructor(options: StoreOptions) {
     this.endpoint = options.endpoint;
     this.retry = options.retry;
+    this.interactiveMs = options.interactiveMs ?? 15_000;
     this.client = createS3Client({
       endpoint: options.endpoint,
       credentials: options.credentials,
@@ -165,21 +215,35 @@ export class S3Store {
     this.client.destroy();
   }
 
-  /** One request with the retry policy, its errors translated. */
+  /**
+   * One request with the retry policy, its errors translated. An interactive call has a deadline:
+   * no waiting out an unreachable server, and a request still unanswered then is cut.
+   */
   private async call<T>(ctx: ErrorContext, options: CallOptions, request: (signal?: AbortSignal) => Promise<T>): Promise<T> {
     const fullCtx = { ...ctx, endpoint: this.endpoint.endpoint ?? `AWS S3 (${this.endpoint.region})` };
-    return withRetry(
-      async (attempt) => {
-        options.onAttempt?.(attempt);
-        try {
-          return await request(options.signal);
-        } catch (error) {
-          throw translateS3Error(error, fullCtx);
-        }
-      },
-      this.retry,
-      { signal: options.signal, onRetry: options.onRetry },
-    );
+    const deadlineMs = options.interactive ? this.interactiveMs : undefined;
+    const deadline = deadlineMs === undefined ? undefined : AbortSignal.timeout(deadlineMs);
+    const signal = deadline ? anySignal(options.signal ? [options.signal, deadline] : [deadline]) : options.signal;
+    try {
+      return await withRetry(
+        async (attempt) => {
+          options.onAttempt?.(attempt);
+          try {
+            return await request(signal);
+          } catch (error) {
+            throw translateS3Error(error, fullCtx);
+          }
+        },
+        deadlineMs === undefined ? this.retry : { ...this.retry, offlineWaitMs: 0, deadlineMs },
+        { signal, onRetry: options.onRetry },
+      );
+    } catch (error) {
+      if (deadline?.aborted && !options.signal?.aborted) {
+        const last = error instanceof FerryError && error.code !== 'Cancelled' ? ` (${error.message})` : '';
+        throw new FerryError('Timeout', `${fullCtx.endpoint} did not answer within ${Math.round((deadlineMs ?? 0) / 1000)} s${fullCtx.action ? ` while ${fullCtx.action}` : ''}${last}.`, { cause: error, retryable: true });
+      }
+      throw error;
+    }
   }
 
   async listBuckets(options: CallOptions = {}): Promise<{ name: string; created?: Date }[]> {
@@ -227,7 +291,7 @@ export class S3Store {
         contentEncoding: out.ContentEncoding,
         contentLanguage: out.ContentLanguage,
         expires: out.ExpiresString ?? out.Expires?.toUTCString(),
-        metadata: out.Metadata,
+        metadata: decodeMetadata(out.Metadata),
       },
     };
   }
@@ -278,7 +342,7 @@ export class S3Store {
   }
 
   async uploadPart(
-    input: { bucket: string; key: string; uploadId: string; partNumber: number; body: Uint8Array; md5: string; crc32?: string },
+    input: { bucket: string; key: string; uploadId: string; partNumber: number; body: PartBody; md5: string; crc32?: string },
     options: CallOptions = {},
   ): Promise<string> {
     const out = await this.call(
@@ -293,7 +357,7 @@ export class S3Store {
               UploadId: input.uploadId,
               PartNumber: input.partNumber,
               Body,
-              ContentLength: input.body.byteLength,
+              ContentLength: bodyLength(input.body),
               ContentMD5: input.md5,
               ChecksumCRC32: input.crc32,
             }),
@@ -456,6 +520,18 @@ export class S3Store {
         action: `downloading bytes ${input.start}-${input.end}`,
         endpoint: this.endpoint.endpoint,
       });
+    }
+  }
+
+  /**
+   * A link anyone may GET the object with until it expires, signed here with this store's keys
+   * (no request is made: a wrong key or a missing object shows only when the link is opened).
+   */
+  async presignGet(bucket: string, key: string, expiresSeconds: number): Promise<string> {
+    try {
+      return await getSignedUrl(this.client, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn: expiresSeconds });
+    } catch (error) {
+      throw translateS3Error(error, { bucket, key, action: 'making a share link', endpoint: this.endpoint.endpoint });
     }
   }
 }

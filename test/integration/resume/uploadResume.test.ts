@@ -70,7 +70,7 @@ describe('upload resume after SIGKILL', () => {
     const stateDir = path.join(dir, `state-${partsDone}`);
     const journaled = await killAfterParts(key, stateDir, partsDone);
     const [record] = await journalRecords(stateDir);
-    if (!record) throw new Error('no journal left by the killed upload');
+    if (!record?.uploadId) throw new Error('no journal with an uploadId left by the killed upload');
     // A killed process's last bytes may still reach the server after it died: wait until the
     // server's part list stops changing before counting.
     const onServer = await settledPartCount(record.uploadId, key);

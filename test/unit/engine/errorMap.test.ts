@@ -54,4 +54,20 @@ describe('translateS3Error', () => {
   it('reports cancellation as such', () => {
     expect(translateS3Error(Object.assign(new Error('aborted'), { name: 'AbortError' }))).toMatchObject({ code: 'Cancelled' });
   });
+
+  it('retries only what can succeed later: a header Node refuses fails at once, as InvalidInput', () => {
+    const invalidChar = Object.assign(new TypeError('Invalid character in header content ["content-disposition"]'), { code: 'ERR_INVALID_CHAR' });
+    expect(translateS3Error(invalidChar)).toMatchObject({ code: 'InvalidInput', retryable: false });
+    // An error with neither an HTTP status nor a network code is not a lost network.
+    expect(translateS3Error(new Error('Unexpected end of XML'))).toMatchObject({ code: 'Unknown', retryable: false });
+    expect(translateS3Error(Object.assign(new Error('x'), { code: 'UND_ERR_CONNECT_TIMEOUT' }))).toMatchObject({ code: 'NetworkError', retryable: true });
+  });
+
+  it('names a clock that is off, by how much, and tries again with the corrected clock', () => {
+    const serverTime = new Date(Date.now() - 20 * 60_000).toUTCString();
+    const skewed = Object.assign(sdkError('RequestTimeTooSkewed', 403), { ServerTime: serverTime });
+    const error = translateS3Error(skewed);
+    expect(error).toMatchObject({ code: 'ClockSkew', retryable: true });
+    expect(error.message).toMatch(/This computer's clock is off \((19|20|21) minutes ahead of the server's\)/);
+  });
 });

@@ -61,4 +61,19 @@ describe('progress', () => {
     expect(meter.summary().bytesDone).toBe(100);
     hub.flush();
   });
+
+  it('does not send every planned segment: a 1 TiB plan reports none until they change', async () => {
+    const events: TransferEvent[] = [];
+    const { meter } = meterWith(events);
+    meter.setStatus('active');
+    const segments = Array.from({ length: 10_000 }, (_, i) => ({ offset: i * 110 * 1024 * 1024, length: 110 * 1024 * 1024 }));
+    meter.plan(10_000 * 110 * 1024 * 1024, segments, 110 * 1024 * 1024);
+    meter.segmentStatus(3, 'active');
+    await waitFor(() => events.length > 0);
+    const event = events[0];
+    if (event?.type !== 'progress') throw new Error('expected progress');
+    expect(event.transfer).toMatchObject({ segmentCount: 10_000, segmentSize: 110 * 1024 * 1024 });
+    expect(event.segments.map((s) => s.index)).toEqual([3]);
+  });
 });
+

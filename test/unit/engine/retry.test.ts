@@ -97,3 +97,39 @@ describe('withRetry while the server is unreachable', () => {
     expect(calls).toBe(3);
   });
 });
+
+describe('withRetry for a call a person waits on', () => {
+  it('gives up at the deadline, not after waiting out an unreachable server', async () => {
+    const started = Date.now();
+    await expect(
+      withRetry(async () => {
+        throw new FerryError('EndpointUnreachable', 'refused', { retryable: true });
+      }, { maxAttempts: 100, baseDelayMs: 20, maxDelayMs: 40, offlineWaitMs: 0, deadlineMs: 300 }),
+    ).rejects.toThrow(/refused \(gave up after \d+ attempts over 0 s\)/);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('tries a clock-skew error once more only (the SDK corrected the clock after the first)', async () => {
+    let calls = 0;
+    await expect(
+      withRetry(async () => {
+        calls++;
+        throw new FerryError('ClockSkew', 'clock off', { retryable: true });
+      }, { maxAttempts: 8, baseDelayMs: 1, maxDelayMs: 2 }),
+    ).rejects.toMatchObject({ code: 'ClockSkew' });
+    expect(calls).toBe(2);
+  });
+
+  it('says until when it waits for an unreachable server', async () => {
+    const notices: (number | undefined)[] = [];
+    let calls = 0;
+    await withRetry(async () => {
+      if (++calls < 3) throw new FerryError('EndpointUnreachable', 'refused', { retryable: true });
+      return 'ok';
+    }, { maxAttempts: 8, baseDelayMs: 1, maxDelayMs: 2, offlineWaitMs: 60_000 }, { onRetry: (n) => notices.push(n.waitingUntil) });
+    expect(notices).toHaveLength(2);
+    expect(notices[0]).toBeGreaterThan(Date.now() + 50_000);
+    expect(notices[1]).toBe(notices[0]);
+  });
+});
+
