@@ -85,7 +85,8 @@ export async function planDownloads(
   const plan: DownloadPlan = { bucket, keyOrPrefix, folder: root, files: [], folders: [], refused: [] };
   if (keyOrPrefix !== '' && !keyOrPrefix.endsWith('/')) {
     try {
-      const info = await store.headObject(bucket, keyOrPrefix, { signal });
+      // Planning is waited on by a person: it gives up within the interactive limit, with the reason.
+      const info = await store.headObject(bucket, keyOrPrefix, { signal, interactive: true });
       const listed = { size: info.size, etag: info.etag, lastModified: info.lastModified };
       plan.files.push({ bucket, key: keyOrPrefix, target: safeLocalPath(root, lastName(keyOrPrefix)), root, size: info.size, listed });
       return plan;
@@ -99,7 +100,7 @@ export async function planDownloads(
   plan.folders.push(base);
   const claims = new LocalPathClaims(platform);
   let any = false;
-  for await (const entry of store.listAll(bucket, prefix, { signal })) {
+  for await (const entry of store.listAll(bucket, prefix, { signal, interactive: true })) {
     any = true;
     const relative = entry.key.slice(prefix.length);
     if (relative === '') continue;
