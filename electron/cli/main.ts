@@ -138,7 +138,7 @@ export function buildProgram(): Command {
       .argument('<paths...>', 'local files or folders, then the destination s3://bucket/prefix/'),
   )
     .option('--cache-control <value>', 'Cache-Control header for every object, e.g. "public, max-age=31536000"')
-    .option('--content-type <value>', 'Content-Type for every object (default: from the server)')
+    .option('--content-type <value>', "Content-Type for every object (default: from each file's name, application/octet-stream when unknown)")
     .option('--content-disposition <value>', 'Content-Disposition header')
     .option('--content-encoding <value>', 'Content-Encoding header')
     .option('--content-language <value>', 'Content-Language header')

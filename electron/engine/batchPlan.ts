@@ -6,6 +6,7 @@ import type { ObjectHeaders } from '../../shared/transfer.js';
 import type { ErrorInfo } from '../../shared/errors.js';
 import { temporaryPathFor, type DownloadJob } from './download.js';
 import { FerryError, asFerryError, fromFsError } from './errors.js';
+import { contentTypeFor } from './contentType.js';
 import { walkFolder } from './folderWalk.js';
 import { joinKey, keyForPath, lastName, safeLocalPath } from './keyPath.js';
 import { LocalPathClaims } from './localCollisions.js';
@@ -23,6 +24,11 @@ export interface UploadPlan {
   skipped: { path: string; reason: string }[];
 }
 
+/** The headers asked for, with the Content-Type of the file's name unless one was asked for. */
+function withType(headers: ObjectHeaders | undefined, file: string): ObjectHeaders {
+  return headers?.contentType ? headers : { ...headers, contentType: contentTypeFor(file) };
+}
+
 /**
  * Files go to `prefix` + their name; folders go in whole, as `cp -r` does: `photos/` uploaded to
  * `s3://b/2024/` becomes `2024/photos/…`. A single file to a destination not ending in '/' is
@@ -38,12 +44,12 @@ export async function planUploads(sources: string[], bucket: string, destination
     });
     if (stats.isFile()) {
       const key = asPrefix ? joinKey(destination, path.basename(absolute)) : destination;
-      plan.files.push({ source: absolute, bucket, key, headers, size: stats.size, mtimeMs: stats.mtimeMs });
+      plan.files.push({ source: absolute, bucket, key, headers: withType(headers, absolute), size: stats.size, mtimeMs: stats.mtimeMs });
     } else if (stats.isDirectory()) {
       const base = joinKey(destination, path.basename(absolute));
       const walked = await walkFolder(absolute, signal);
       for (const file of walked.files) {
-        plan.files.push({ source: file.absolute, bucket, key: keyForPath(base, file.relative), headers, size: file.size, mtimeMs: file.mtimeMs });
+        plan.files.push({ source: file.absolute, bucket, key: keyForPath(base, file.relative), headers: withType(headers, file.absolute), size: file.size, mtimeMs: file.mtimeMs });
       }
       for (const folder of walked.emptyFolders) plan.folderMarkers.push(`${folder ? keyForPath(base, folder) : base}/`);
       plan.skipped.push(...walked.skipped);

@@ -2,6 +2,7 @@
 // beside the target, verified, then renamed into place.
 
 import { open, rename, rm, stat, utimes, writeFile, type FileHandle } from 'node:fs/promises';
+import { constants as fsConstants } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { VerifyResult } from '../../shared/transfer.js';
@@ -39,6 +40,13 @@ const SMALL_OBJECT_BYTES = MiB;
 // AWS CLI 8 MiB, rclone 5 MiB, s3cmd 15 MiB, and common round sizes.
 const COMMON_PART_SIZES = [8, 5, 16, 15, 10, 32, 64, 100, 128].map((n) => n * MiB);
 
+// The temporary file is opened without following a symlink (where the platform has O_NOFOLLOW):
+// a link planted between the folder checks and the open fails with ELOOP instead of being written through.
+const { O_CREAT, O_TRUNC, O_RDWR, O_WRONLY, O_NOFOLLOW = 0 } = fsConstants;
+const OPEN_NEW_RW = O_RDWR | O_CREAT | O_TRUNC | O_NOFOLLOW;
+const OPEN_NEW_W = O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW;
+const OPEN_EXISTING = O_RDWR | O_NOFOLLOW;
+
 type EtagCheck =
   | { kind: 'md5'; etag: string }
   | { kind: 'multipart'; etag: string; partSize: number; authoritative: boolean }
@@ -75,7 +83,7 @@ export class DownloadTransfer extends Transfer<DownloadJob> {
     } else {
       const resume = await this.startOrResume(info);
       if (resume.ranges.size === 0 && info.size <= SMALL_OBJECT_BYTES) return this.finish(await this.fetchWhole(temp, info, check));
-      const file = await open(temp, resume.ranges.size > 0 ? 'r+' : 'w+').catch((error: unknown) => {
+      const file = await open(temp, resume.ranges.size > 0 ? OPEN_EXISTING : OPEN_NEW_RW).catch((error: unknown) => {
         throw fromFsError(error, temp);
       });
       try {
@@ -135,7 +143,7 @@ export class DownloadTransfer extends Transfer<DownloadJob> {
     meter.addBytes(0, info.size);
     meter.segmentStatus(0, 'done');
     const verified = await this.compare(check, etag);
-    const file = await open(temp, 'w').catch((error: unknown) => {
+    const file = await open(temp, OPEN_NEW_W).catch((error: unknown) => {
       throw fromFsError(error, temp);
     });
     try {

@@ -44,6 +44,8 @@ export function fromFsError(error: unknown, path: string): FerryError {
       return new FerryError('InvalidInput', `${path} is a folder, not a file.`, { cause: error });
     case 'ENOTDIR':
       return new FerryError('InvalidInput', `A part of ${path} is a file, not a folder.`, { cause: error });
+    case 'ELOOP':
+      return new FerryError('PathOutsideTarget', `${path} is a symbolic link; Ferry does not write through links.`, { cause: error });
     case 'EROFS':
       return new FerryError('LocalAccessDenied', `${path} is on a read-only file system.`, { cause: error });
     default:

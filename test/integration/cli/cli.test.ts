@@ -41,6 +41,10 @@ describe('ferry command line', () => {
     expect(up.code).toBe(0);
     expect(up.stdout).toMatch(/^Uploaded 3 files and 1 empty folder, 12582926 bytes \(12\.0 MiB\) in \d+\.\d\d s, \d+\.\d MB\/s\n$/);
     expect((await store.headObject(bucket, '2024/photos/raw/big.cr2')).headers.cacheControl).toBe('max-age=60');
+    // Content-Type from each file's name; a name mime-db does not know (.cr2, none): application/octet-stream.
+    expect((await store.headObject(bucket, '2024/photos/notes + ideas #1.txt')).contentType).toBe('text/plain; charset=utf-8');
+    expect((await store.headObject(bucket, '2024/photos/raw/big.cr2')).contentType).toBe('application/octet-stream');
+    expect((await store.headObject(bucket, '2024/photos/zero')).contentType).toBe('application/octet-stream');
 
     const ls = await ferry(['ls', `s3://${bucket}/2024/photos/`]);
     expect(ls.code).toBe(0);
