@@ -28,6 +28,7 @@ export type ErrorCode =
   | 'Timeout'
   | 'NetworkError'
   | 'Cancelled'
+  | 'Paused'
   | 'NotImplemented'
   | 'InvalidInput'
   | 'KeychainUnavailable'

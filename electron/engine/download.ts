@@ -163,6 +163,10 @@ export class DownloadTransfer extends Transfer<DownloadJob> {
    * anything else (cancel, a changed object, a full disk) removes both.
    */
   protected override async cleanUp(error: FerryError): Promise<FerryError> {
+    if (this.writer && error.code === 'Paused') {
+      await this.writer.flush().catch(() => undefined);
+      return error;
+    }
     if (this.writer && error.retryable && error.code !== 'Cancelled') {
       await this.writer.flush().catch(() => undefined);
       return new FerryError(error.code, `${error.message} The partial download is kept: run it again to resume.`, { cause: error, retryable: true });
@@ -248,7 +252,7 @@ export class DownloadTransfer extends Transfer<DownloadJob> {
       await this.fetchRange(file, temp, index, range, info.etag, signal);
       this.writer?.update((r) => r.ranges.push(index));
       verifier?.rangeDone(range.offset, range.length);
-    }, ctx.limits.parts);
+    }, ctx.limits.parts, this.stopper.signal);
     if (!verifier || check.kind === 'none') return { method: 'size-only', reason: check.kind === 'none' ? check.reason : '' };
     return this.compare(check, await verifier.result());
   }

@@ -8,7 +8,7 @@ import type { ObjectHeaders, TransferEvent, VerifyResult } from '../../shared/tr
 import { planDownloads, planUploads, type DownloadPlan, type UploadPlan } from './batchPlan.js';
 import type { EngineContext } from './context.js';
 import { DownloadTransfer, type DownloadJob } from './download.js';
-import { FerryError, asFerryError, cancelledError } from './errors.js';
+import { FerryError, asFerryError, cancelledError, pausedError } from './errors.js';
 import { anySignal, followSignal } from './abort.js';
 import { FolderCache } from './folderCache.js';
 import { mapInFlight } from './inFlight.js';
@@ -118,16 +118,19 @@ export class TransferEngine {
     return new TransferMeter(this.ctx.hub, { id: randomUUID(), kind, bucket, key, localPath, batchId });
   }
 
-  /** One file up, waiting for a free file slot. */
-  async upload(job: UploadJob, signal?: AbortSignal): Promise<VerifyResult> {
-    const transfer = new UploadTransfer(job, this.meter('upload', job.bucket, job.key, job.source, job.batchId), this.ctx, signal);
-    return this.inFileSlot(() => transfer.run(), signal);
+  /**
+   * One file up, waiting for a free file slot. `pause` stops it gracefully: parts in flight finish,
+   * the upload and its journal are kept, and it rejects with Paused; the same call resumes it.
+   */
+  async upload(job: UploadJob, signal?: AbortSignal, pause?: AbortSignal): Promise<VerifyResult> {
+    const transfer = new UploadTransfer(job, this.meter('upload', job.bucket, job.key, job.source, job.batchId), this.ctx, signal, pause);
+    return this.inFileSlot(() => transfer.run(), signal, pause);
   }
 
-  /** One object down, waiting for a free file slot. */
-  async download(job: DownloadJob, signal?: AbortSignal): Promise<VerifyResult> {
-    const transfer = new DownloadTransfer(job, this.meter('download', job.bucket, job.key, job.target, job.batchId), this.ctx, signal);
-    return this.inFileSlot(() => transfer.run(), signal);
+  /** One object down, waiting for a free file slot; `pause` as for upload (the partial file is kept). */
+  async download(job: DownloadJob, signal?: AbortSignal, pause?: AbortSignal): Promise<VerifyResult> {
+    const transfer = new DownloadTransfer(job, this.meter('download', job.bucket, job.key, job.target, job.batchId), this.ctx, signal, pause);
+    return this.inFileSlot(() => transfer.run(), signal, pause);
   }
 
   /** Transfers interrupted earlier (crash, lost network, restart) that the same upload or download resumes. */
@@ -217,8 +220,13 @@ export class TransferEngine {
     return BatchLog.open(this.ctx.journal, identity);
   }
 
-  private async inFileSlot<T>(work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    const release = await this.ctx.limits.files.acquire(signal);
+  /** Runs `work` once a file slot is free; a pause while it waits ends it Paused without starting. */
+  private async inFileSlot<T>(work: () => Promise<T>, signal?: AbortSignal, pause?: AbortSignal): Promise<T> {
+    if (pause?.aborted) throw pausedError();
+    const release = await this.ctx.limits.files.acquire(pause ? anySignal(signal ? [signal, pause] : [pause]) : signal).catch((error: unknown) => {
+      if (pause?.aborted && !signal?.aborted) throw pausedError();
+      throw error;
+    });
     try {
       return await work();
     } finally {

@@ -27,6 +27,11 @@ export function cancelledError(cause?: unknown): FerryError {
   return new FerryError('Cancelled', 'The transfer was cancelled.', { cause });
 }
 
+/** A transfer stopped on request with what it did kept: it resumes from its journal. Not a failure. */
+export function pausedError(): FerryError {
+  return new FerryError('Paused', 'The transfer is paused; resume it to continue from where it stopped.');
+}
+
 /** Turns a local file-system error into a FerryError naming the path. */
 export function fromFsError(error: unknown, path: string): FerryError {
   if (error instanceof FerryError) return error;

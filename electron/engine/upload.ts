@@ -66,7 +66,7 @@ export class UploadTransfer extends Transfer<UploadJob> {
       } finally {
         lease.release();
       }
-    });
+    }, undefined, this.stopper.signal);
     if (!sent) throw new FerryError('Unknown', 'The upload ended without an answer from the server.');
     if (!etagIsContentHash(sent.serverSideEncryption) || !isMd5Etag(sent.etag)) {
       return { method: 'none', reason: `the server's ETag (${sent.etag || 'none'}) is not an MD5 of the content` };
@@ -140,7 +140,7 @@ export class UploadTransfer extends Transfer<UploadJob> {
         } finally {
           lease.release();
         }
-      }, ctx.limits.parts);
+      }, ctx.limits.parts, this.stopper.signal);
 
       await assertUnchanged(file, stats, job.source);
       const expected = multipartEtag(digests);
@@ -157,6 +157,11 @@ export class UploadTransfer extends Transfer<UploadJob> {
     } catch (thrown) {
       const cancelled = this.controller.signal.aborted;
       const error = cancelled ? cancelledError(thrown) : asFerryError(thrown);
+      // Paused: everything done is on the server and in the journal; resuming continues from there.
+      if (error.code === 'Paused' && uploadId !== undefined) {
+        await writer?.flush().catch(() => undefined);
+        throw error;
+      }
       // A lost network or a busy server: keep the upload and its journal, the next run resumes it.
       // (Also a create whose answer was lost: the record of the attempt finds that upload next time.)
       if (writer && error.retryable && !cancelled) {
