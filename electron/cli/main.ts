@@ -22,6 +22,7 @@ interface CommonFlags extends AccountFlags {
   files?: number;
   fixed?: boolean;
   retries?: number;
+  bwlimit?: number;
   quiet?: boolean;
 }
 
@@ -50,6 +51,7 @@ function withCommonOptions(command: Command): Command {
     .option('--files <n>', 'most files in flight (default 64)', wholeNumber)
     .option('--fixed', 'always keep --parts and --files in flight, instead of tuning them to the measured throughput')
     .option('--retries <n>', 'attempts per request before giving up', wholeNumber)
+    .option('--bwlimit <size>', 'most bytes per second, up and down together, e.g. 10MiB (default: no limit)', size)
     .option('-q, --quiet', 'no progress line');
 }
 
@@ -61,6 +63,7 @@ async function engineFor(flags: CommonFlags, onProgress?: ProgressLine): Promise
     filesInFlight: flags.files,
     adaptive: flags.fixed ? false : undefined,
     maxAttempts: flags.retries,
+    bandwidthLimit: flags.bwlimit,
   };
   const engine = new TransferEngine({ endpoint: account.endpoint, credentials: account.credentials, settings, journal: new Journal(defaultStateDir()) });
   // For benchmarks: where adaptive tuning ended.

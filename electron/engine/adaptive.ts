@@ -41,7 +41,7 @@ export interface AdaptiveSnapshot {
 
 export class AdaptiveLimit {
   private current: number;
-  private readonly max: number;
+  private max: number;
   private readonly enabled: boolean;
   private readonly windowMs: number;
   private readonly now: () => number;
@@ -71,6 +71,13 @@ export class AdaptiveLimit {
 
   snapshot(): AdaptiveSnapshot {
     return { limit: this.current, inFlight: this.active, rate: this.lastRate };
+  }
+
+  /** A new most (a setting changed while transfers run): takes effect for the next slots. */
+  setMax(max: number): void {
+    this.max = Math.max(1, Math.floor(max));
+    this.current = this.enabled ? Math.min(this.current, this.max) : this.max;
+    this.wake();
   }
 
   /** Waits for a slot; the returned function gives it back (once). */

@@ -9,6 +9,7 @@ import type { RetryNotice } from './retry.js';
 import type { Journal } from './journal.js';
 import type { FolderCache } from './folderCache.js';
 import type { AdaptiveLimit } from './adaptive.js';
+import type { RateLimit } from './rateLimit.js';
 
 export interface EngineContext {
   store: S3Store;
@@ -25,6 +26,8 @@ export interface EngineContext {
   folders: FolderCache;
   /** Segments in flight across the engine's multi-segment files, and files in flight. */
   limits: { parts: AdaptiveLimit; files: AdaptiveLimit };
+  /** The bandwidth limit every transfer shares. */
+  rate: RateLimit;
 }
 
 /** Tells listeners of a retry; `segment` -1 for a call of the whole transfer (create, complete, HEAD). */
@@ -58,6 +61,7 @@ export function segmentCallOptions(ctx: EngineContext, meter: TransferMeter, ind
       tell(notice);
     },
     onBytes: countBytes ? (bytes) => meter.addBytes(index, bytes) : undefined,
+    throttle: (bytes) => ctx.rate.reserve(bytes),
   };
 }
 

@@ -4,6 +4,7 @@
 import { open, rename, rm, stat, utimes, writeFile, type FileHandle } from 'node:fs/promises';
 import { constants as fsConstants } from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Readable } from 'node:stream';
 import type { VerifyResult } from '../../shared/transfer.js';
 import { EtagHasher, isMd5Etag, md5, multipartEtagParts, etagIsContentHash } from './checksum.js';
@@ -140,6 +141,8 @@ export class DownloadTransfer extends Transfer<DownloadJob> {
       retryPolicy(ctx.settings),
       { signal, onRetry: options.onRetry },
     );
+    const wait = ctx.rate.reserve(info.size);
+    if (wait > 0) await sleep(wait, undefined, { signal });
     meter.addBytes(0, info.size);
     meter.segmentStatus(0, 'done');
     const verified = await this.compare(check, etag);
@@ -291,6 +294,9 @@ export class DownloadTransfer extends Transfer<DownloadJob> {
         try {
           await drainBody(body, WRITE_BATCH_BYTES, async (chunks, bytes) => {
             if (done + bytes > range.length) throw new FerryError('ServerError', 'The server sent more bytes than the range asked for.');
+            // The bandwidth limit: the body stays paused (no reads) while this batch waits its turn.
+            const wait = ctx.rate.reserve(bytes);
+            if (wait > 0) await sleep(wait, undefined, { signal });
             await file.writev(chunks, range.offset + done).catch((error: unknown) => {
               throw fromFsError(error, temp);
             });

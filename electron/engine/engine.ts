@@ -16,6 +16,7 @@ import { AdaptiveLimit, type AdaptiveSnapshot } from './adaptive.js';
 import { BatchLog, uploadPhase, type BatchEntry, type Journal, type JournalRecord } from './journal.js';
 import { wireHeaders } from './headerValues.js';
 import { PartBuffers } from './partBuffers.js';
+import { RateLimit } from './rateLimit.js';
 import { ProgressHub, TransferMeter, type EventSink } from './progress.js';
 import { S3Store, type ListPage, type MultipartUploadInfo, type ObjectInfo } from './s3/store.js';
 import type { S3Credentials } from './s3/client.js';
@@ -86,11 +87,27 @@ export class TransferEngine {
         parts: new AdaptiveLimit({ max: this.settings.partsInFlight, initial: Math.ceil(this.settings.partsInFlight / 2), enabled: this.settings.adaptive }),
         files: new AdaptiveLimit({ max: this.settings.filesInFlight, initial: Math.min(16, this.settings.filesInFlight), enabled: this.settings.adaptive }),
       },
+      rate: new RateLimit(this.settings.bandwidthLimit),
     };
     hub.onBytes = (bytes) => {
       this.ctx.limits.parts.addBytes(bytes);
       this.ctx.limits.files.addBytes(bytes);
     };
+  }
+
+  /**
+   * Changes settings while transfers run: parts and files in flight apply to the next ones to
+   * start (a file keeps the parts in flight it began with), the bandwidth limit at once.
+   */
+  updateSettings(changes: Partial<Pick<TransferSettings, 'partsInFlight' | 'filesInFlight' | 'bandwidthLimit'>>): TransferSettings {
+    const next = resolveSettings({ ...this.settings, ...changes });
+    this.settings.partsInFlight = next.partsInFlight;
+    this.settings.filesInFlight = next.filesInFlight;
+    this.settings.bandwidthLimit = next.bandwidthLimit;
+    this.ctx.limits.parts.setMax(next.partsInFlight);
+    this.ctx.limits.files.setMax(next.filesInFlight);
+    this.ctx.rate.set(next.bandwidthLimit);
+    return { ...this.settings };
   }
 
   /** Parts and files in flight now, the limits adaptive tuning has reached, and the last measured rate. */

@@ -43,6 +43,8 @@ export interface TransferSettings {
   interactiveTimeoutMs: number;
   /** A request that sends or receives nothing for this long is dropped and retried. */
   idleTimeoutMs: number;
+  /** Most bytes per second, up and down together, for every transfer of the engine; 0: no limit. */
+  bandwidthLimit: number;
   /** Minimum interval between progress events of one transfer. */
   progressIntervalMs: number;
   /** Add an x-amz-checksum-crc32 to every part besides Content-MD5 ('auto': only on AWS endpoints). */
@@ -66,6 +68,7 @@ export const DEFAULT_SETTINGS: TransferSettings = {
   offlineWaitMs: 300_000,
   interactiveTimeoutMs: 15_000,
   idleTimeoutMs: 60_000,
+  bandwidthLimit: 0,
   progressIntervalMs: 250,
   crc32: 'auto',
 };
@@ -87,6 +90,7 @@ const BOUNDS: Record<Exclude<keyof TransferSettings, 'crc32' | 'adaptive'>, Boun
   offlineWaitMs: { min: 0, max: 86_400_000 },
   interactiveTimeoutMs: { min: 1_000, max: 600_000 },
   idleTimeoutMs: { min: 1_000, max: 3_600_000 },
+  bandwidthLimit: { min: 0, max: 1024 * GiB },
   progressIntervalMs: { min: 10, max: 10_000 },
 };
 

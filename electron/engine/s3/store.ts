@@ -1,7 +1,7 @@
 // The S3 adapter: the few calls transfers and the browser make, each translated to Ferry's errors.
 
 import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
@@ -76,6 +76,8 @@ export interface CallOptions {
   onBytes?: (bytes: number) => void;
   /** Called before each attempt (1, 2, …). */
   onAttempt?: (attempt: number) => void;
+  /** The bandwidth limit: takes a body slice's bytes and says how many ms to wait before sending them. */
+  throttle?: (bytes: number) => number;
   /**
    * A call a person is waiting on (a listing, a HEAD, a share link): it gives up within about
    * 15 seconds with the reason, instead of waiting out an unreachable server as transfers do.
@@ -101,7 +103,7 @@ const BODY_SLICE_BYTES = 256 * 1024;
  * A stream body also spares the SDK from hashing the payload with SHA-256 for the signature:
  * integrity is already covered by Content-MD5.
  */
-function sliceStream(data: Uint8Array, onBytes: (bytes: number) => void): Readable {
+function sliceStream(data: Uint8Array, onBytes: (bytes: number) => void, throttle?: (bytes: number) => number): Readable {
   let offset = 0;
   return new Readable({
     read() {
@@ -112,10 +114,29 @@ function sliceStream(data: Uint8Array, onBytes: (bytes: number) => void): Readab
       const end = Math.min(offset + BODY_SLICE_BYTES, data.byteLength);
       const slice = data.subarray(offset, end);
       offset = end;
-      onBytes(slice.byteLength);
-      this.push(slice);
+      const wait = throttle?.(slice.byteLength) ?? 0;
+      const send = () => {
+        onBytes(slice.byteLength);
+        this.push(slice);
+      };
+      if (wait > 0) setTimeout(send, wait);
+      else send();
     },
   });
+}
+
+/** A stream's chunks, each passed on once the bandwidth limit allows. */
+function throttled(source: Readable, throttle: (bytes: number) => number): Readable {
+  const out = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      const wait = throttle(chunk.byteLength);
+      if (wait > 0) setTimeout(() => done(null, chunk), wait);
+      else done(null, chunk);
+    },
+  });
+  source.on('error', (error) => out.destroy(error));
+  out.on('close', () => source.destroy());
+  return source.pipe(out);
 }
 
 /**
@@ -140,10 +161,15 @@ function countedStream(source: Readable, onBytes: (bytes: number) => void): Read
 }
 
 /** Runs one attempt with a fresh counted body; takes the attempt's bytes back from progress if it fails. */
-async function withCountedBody<T>(data: PartBody, onBytes: ((bytes: number) => void) | undefined, send: (body: Readable | Uint8Array) => Promise<T>): Promise<T> {
+async function withCountedBody<T>(
+  data: PartBody,
+  onBytes: ((bytes: number) => void) | undefined,
+  send: (body: Readable | Uint8Array) => Promise<T>,
+  throttle?: (bytes: number) => number,
+): Promise<T> {
   if (!(data instanceof Uint8Array)) {
     let sent = 0;
-    const stream = data.open();
+    const stream = throttle ? throttled(data.open(), throttle) : data.open();
     try {
       return await send(countedStream(stream, (bytes) => {
         sent += bytes;
@@ -156,17 +182,21 @@ async function withCountedBody<T>(data: PartBody, onBytes: ((bytes: number) => v
       stream.destroy();
     }
   }
-  if (!onBytes || data.byteLength === 0) return send(data);
+  if ((!onBytes && !throttle) || data.byteLength === 0) return send(data);
   let sent = 0;
   try {
     return await send(
-      sliceStream(data, (bytes) => {
-        sent += bytes;
-        onBytes(bytes);
-      }),
+      sliceStream(
+        data,
+        (bytes) => {
+          sent += bytes;
+          onBytes?.(bytes);
+        },
+        throttle,
+      ),
     );
   } catch (error) {
-    onBytes(-sent);
+    onBytes?.(-sent);
     throw error;
   }
 }
@@ -317,7 +347,7 @@ export class S3Store {
           ...headerInput(input.headers),
         }),
         { abortSignal },
-      )),
+      ), options.throttle),
     );
     return { etag: bareEtag(out.ETag), serverSideEncryption: out.ServerSideEncryption };
   }
@@ -363,6 +393,7 @@ export class S3Store {
             }),
             { abortSignal },
           ),
+          options.throttle,
         ),
     );
     return bareEtag(out.ETag);

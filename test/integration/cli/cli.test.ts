@@ -83,4 +83,19 @@ describe('ferry command line', () => {
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/--part-size/);
   });
+
+  it('--bwlimit holds an upload and a download to the limit', async () => {
+    const file = path.join(dir, 'limited.bin');
+    await writeRandomFile(file, 6 * MiB);
+    // 6 MiB at 2 MiB/s cannot take less than 2.75 s (a quarter second of burst aside), whatever the machine.
+    for (const args of [
+      ['upload', file, `s3://${bucket}/limited.bin`, '--bwlimit', '2MiB'],
+      ['download', `s3://${bucket}/limited.bin`, path.join(dir, 'limited-back'), '--bwlimit', '2MiB'],
+    ]) {
+      const run = await ferry(args);
+      expect(run.code).toBe(0);
+      const seconds = Number(/in (\d+\.\d\d) s/.exec(run.stdout)?.[1]);
+      expect(seconds).toBeGreaterThanOrEqual(2.75);
+    }
+  });
 });
