@@ -3,12 +3,14 @@
 // and with 50 ms plus a 100 MiB/s cap. Prints a table and writes bench/results/latest.json; a full
 // run (all tools and servers, >= 3 runs) also writes docs/benchmarks.md. `--quick` uses smaller
 // data and one latency profile (a few minutes).
+// `--memory`: only Ferry's peak RSS on three uploads, each against base + memory budget (see memoryRun).
 
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import { mkdir, mkdtemp, open, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { commandFor, type Direction, type Endpoint, type Tool } from './clients.js';
 import { startLatencyProxy, type LinkShape } from './latencyProxy.js';
@@ -30,6 +32,12 @@ const { values: flags } = parseArgs({
     servers: { type: 'string', default: ALL_SERVERS.join(',') },
     // Only this: Ferry uploads a sparse file of N GiB to the discarding endpoint; peak RSS must not grow with N.
     'rss-gib': { type: 'string' },
+    // Only this: Ferry's peak RSS on three uploads (300 files, 10 GiB, 30 s of 200 GiB) against base + memory budget.
+    memory: { type: 'boolean', default: false },
+    // How long the 200 GiB upload runs before Ctrl-C (default 30).
+    'memory-seconds': { type: 'string' },
+    // With --memory: only these workloads (comma-separated: folder, 10gib, 200gib), base still measured.
+    'memory-only': { type: 'string' },
   },
 });
 const quick = flags.quick ?? false;
@@ -105,24 +113,14 @@ interface Measured {
   stderr: string;
 }
 
-/**
- * Runs one command pinned to core 0 under /usr/bin/time: wall seconds, CPU seconds, peak RSS.
- * Asynchronous on purpose: the latency proxy lives in this process and must keep forwarding.
- */
-async function measure(file: string, args: string[], env: Record<string, string>): Promise<Measured> {
+/** Starts one command pinned to core 0 under /usr/bin/time (GNU time: its child is the command itself, taskset execs it). */
+function spawnTimed(file: string, args: string[], env: Record<string, string>): ChildProcess {
   const timeArgs = ['-f', 'BENCH %e %U %S %M', ...(os.cpus().length > 1 ? ['taskset', '-c', '0'] : []), file, ...args];
-  const child = spawn('/usr/bin/time', timeArgs, { env: { PATH: process.env.PATH ?? '', HOME: os.homedir(), FERRY_REPORT_LOOP_DELAY: '1', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-64 * 1024);
-  });
-  // A client that hangs must not hang the benchmark: it is stopped and counted as a failed run.
-  const limit = setTimeout(() => {
-    stderr += `\nstopped after ${COMMAND_LIMIT_S} s`;
-    child.kill('SIGKILL');
-  }, COMMAND_LIMIT_S * 1000);
-  const status = await new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-  clearTimeout(limit);
+  return spawn('/usr/bin/time', timeArgs, { env: { PATH: process.env.PATH ?? '', HOME: os.homedir(), FERRY_REPORT_LOOP_DELAY: '1', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+/** What /usr/bin/time (and Ferry's loop-delay report) wrote to stderr. */
+function parseTimed(status: number | null, stderr: string): Measured {
   const line = /BENCH ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(stderr);
   const loop = /ferry-loop-delay-p99-ms: ([\d.]+)/.exec(stderr);
   return {
@@ -133,6 +131,26 @@ async function measure(file: string, args: string[], env: Record<string, string>
     loopP99: loop ? Number(loop[1]) : undefined,
     stderr: stderr.split('\n').filter((l) => l && !l.startsWith('BENCH') && !l.startsWith('ferry-loop')).slice(-3).join(' | '),
   };
+}
+
+/**
+ * Runs one command pinned to core 0 under /usr/bin/time: wall seconds, CPU seconds, peak RSS.
+ * Asynchronous on purpose: the latency proxy lives in this process and must keep forwarding.
+ */
+async function measure(file: string, args: string[], env: Record<string, string>, limitS = COMMAND_LIMIT_S): Promise<Measured> {
+  const child = spawnTimed(file, args, env);
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-64 * 1024);
+  });
+  // A client that hangs must not hang the benchmark: it is stopped and counted as a failed run.
+  const limit = setTimeout(() => {
+    stderr += `\nstopped after ${limitS} s`;
+    child.kill('SIGKILL');
+  }, limitS * 1000);
+  const status = await new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  clearTimeout(limit);
+  return parseTimed(status, stderr);
 }
 
 /** Bytes under a prefix (the discarding server generates its small files). */
@@ -150,8 +168,8 @@ async function listedBytes(endpoint: Endpoint, bucket: string, prefix: string): 
   return bytes;
 }
 
-async function startDiscard(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [path.join(root, 'dist-bench', 'bench', 'discardServer.js'), '--port', '18090', '--small-files', `${SMALL_COUNT}:4096:262144`, '--warm', String(BIG)], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function startDiscard(options = ['--small-files', `${SMALL_COUNT}:4096:262144`, '--warm', String(BIG)]): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [path.join(root, 'dist-bench', 'bench', 'discardServer.js'), '--port', '18090', ...options], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => {
       const match = /(http:\/\/127\.0\.0\.1:\d+)/.exec(chunk.toString());
@@ -179,8 +197,313 @@ async function rssRun(gib: number): Promise<void> {
   discard.child.kill('SIGTERM');
 }
 
+// ---- --memory: Ferry's peak RSS against base + memory budget (issue 10)
+
+interface MemoryRow {
+  workload: string;
+  ok: boolean;
+  peakMiB: number;
+  baseMiB: number;
+  budgetMiB: number;
+  limitMiB: number;
+  within: boolean;
+  /** Only for the sampled workload: the largest VmRSS seen, and how the Ctrl-C went. */
+  sampledPeakMiB?: number;
+  samples?: number;
+  readGiB?: number;
+  cancel?: { exitCode: number | null; seconds: number; multipartUploadsBefore: number; multipartUploadsLeft: number; peakWholeRunMiB: number };
+  seconds: number;
+  mibps: number;
+  note?: string;
+}
+
+/** The memory budget of the defaults the measured build runs with: `memoryBudget` if the settings have one, else partsInFlight × partSize. */
+async function memoryBudget(): Promise<{ bytes: number; source: string }> {
+  const url = pathToFileURL(path.join(root, 'dist-bench', 'electron', 'engine', 'settings.js')).href;
+  const { DEFAULT_SETTINGS: defaults } = (await import(url)) as { DEFAULT_SETTINGS: Record<string, unknown> };
+  if (typeof defaults.memoryBudget === 'number') return { bytes: defaults.memoryBudget, source: 'memoryBudget' };
+  const parts = Number(defaults.partsInFlight);
+  const partSize = Number(defaults.partSize);
+  return { bytes: parts * partSize, source: `partsInFlight × partSize (${parts} × ${partSize / MiB} MiB)` };
+}
+
+/** A small seeded generator (mulberry32), so every run makes the same file sizes. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A sparse file: no disk blocks, reads as zeros (the discarding endpoint only counts and hashes bytes). */
+async function sparseFile(file: string, bytes: number): Promise<void> {
+  const handle = await open(file, 'w');
+  try {
+    await handle.truncate(bytes);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The process /usr/bin/time started (taskset has exec'd into it once its executable is `file`). */
+async function timedChild(timePid: number, file: string, waitMs = 5000): Promise<number | undefined> {
+  const want = realpathSync(file);
+  const until = Date.now() + waitMs;
+  while (Date.now() < until) {
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        if (ppid === timePid && readlinkSync(`/proc/${entry}/exe`) === want) return Number(entry);
+      } catch {
+        // The process ended while we looked.
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return undefined;
+}
+
+/** VmRSS and VmHWM (peak so far) of a process, in KiB, and the bytes it has read (rchar); undefined once it is gone. */
+function procMemory(pid: number): { rssKiB: number; hwmKiB: number; readBytes: number } | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const io = (() => {
+      try {
+        return Number(/rchar:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? 0);
+      } catch {
+        return 0;
+      }
+    })();
+    return { rssKiB: Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0), hwmKiB: Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0), readBytes: io };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Multipart uploads the endpoint still holds under a prefix (a clean cancel leaves none). */
+async function multipartUploadsLeft(endpoint: Endpoint, bucket: string, prefix: string): Promise<number> {
+  const { S3Client, ListMultipartUploadsCommand } = await import('@aws-sdk/client-s3');
+  const client = new S3Client({ endpoint: endpoint.url, forcePathStyle: true, region: endpoint.region, credentials: { accessKeyId: endpoint.accessKey, secretAccessKey: endpoint.secretKey } });
+  try {
+    const page = await client.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: prefix }));
+    return page.Uploads?.length ?? 0;
+  } finally {
+    client.destroy();
+  }
+}
+
+/**
+ * Ferry uploads `file` for `seconds`, its RSS read from /proc every 250 ms, then gets Ctrl-C
+ * (SIGINT: Ferry cancels and aborts the multipart upload). Peak: the process's own high-water
+ * mark (VmHWM) at the last sample, so a spike between samples counts too; the sampled VmRSS
+ * maximum is kept beside it.
+ */
+async function sampledUpload(endpoint: Endpoint, file: string, key: string, seconds: number): Promise<{
+  ok: boolean;
+  sampledKiB: number;
+  hwmKiB: number;
+  samples: number;
+  readBytes: number;
+  uploadsBefore: number;
+  exitCode: number | null;
+  cancelSeconds: number;
+  wholeRunKiB: number;
+  stderr: string;
+}> {
+  const c = commandFor('ferry', 'up', endpoint, file, 'bench', key, false);
+  const child = spawnTimed(c.file, c.args, c.env);
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-64 * 1024);
+  });
+  const closed = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  try {
+    const pid = await timedChild(child.pid ?? -1, c.file);
+    if (pid === undefined) throw new Error(`could not find the ferry process under /usr/bin/time: ${stderr}`);
+    const started = Date.now();
+    let sampledKiB = 0;
+    let hwmKiB = 0;
+    let readBytes = 0;
+    let samples = 0;
+    let exitedEarly = false;
+    while (Date.now() - started < seconds * 1000) {
+      const m = procMemory(pid);
+      if (!m || m.rssKiB === 0) {
+        exitedEarly = true;
+        break;
+      }
+      samples++;
+      sampledKiB = Math.max(sampledKiB, m.rssKiB);
+      hwmKiB = Math.max(hwmKiB, m.hwmKiB);
+      readBytes = m.readBytes;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    const m = procMemory(pid);
+    if (m) {
+      hwmKiB = Math.max(hwmKiB, m.hwmKiB);
+      readBytes = m.readBytes;
+    }
+    // The multipart upload Ctrl-C has to abort (so that none left afterwards means it was aborted).
+    const uploadsBefore = await multipartUploadsLeft(endpoint, 'bench', key);
+    const interrupted = Date.now();
+    if (!exitedEarly) process.kill(pid, 'SIGINT');
+    const limit = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    const exitCode = await closed;
+    clearTimeout(limit);
+    const whole = parseTimed(exitCode, stderr);
+    return {
+      ok: !exitedEarly && hwmKiB > 0,
+      sampledKiB,
+      hwmKiB,
+      samples,
+      readBytes,
+      uploadsBefore,
+      exitCode,
+      cancelSeconds: (Date.now() - interrupted) / 1000,
+      wholeRunKiB: whole.rssKiB,
+      stderr: whole.stderr,
+    };
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+}
+
+/**
+ * Ferry's peak RSS (the `ferry` command, compiled, to the discarding endpoint) on three uploads,
+ * each against base + budget: base is Ferry uploading one 1-byte file (median of 3), budget the
+ * memory budget of the default settings. Sparse files in a temporary folder, removed afterwards.
+ * Prints one line per workload and writes bench/results/memory.json. A benchmark, not a test:
+ * it reports, it does not fail.
+ */
+async function memoryRun(seconds: number, only: Set<string>): Promise<void> {
+  const began = Date.now();
+  const wanted = (name: string): boolean => only.size === 0 || only.has(name);
+  const budget = await memoryBudget();
+  const budgetMiB = Math.round(budget.bytes / MiB);
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'ferry-bench-memory-'));
+  const discard = await startDiscard([]);
+  const endpoint: Endpoint = { url: discard.url, accessKey: 'bench', secretKey: 'bench', region: 'us-east-1' };
+  const state = path.join(root, '.tmp', 'bench-state');
+  const rows: MemoryRow[] = [];
+  let baseMiB = 0;
+  const bases: number[] = [];
+  const row = (r: Omit<MemoryRow, 'baseMiB' | 'budgetMiB' | 'limitMiB' | 'within'>): void => {
+    const full: MemoryRow = { ...r, baseMiB, budgetMiB, limitMiB: baseMiB + budgetMiB, within: r.ok && r.peakMiB <= baseMiB + budgetMiB };
+    rows.push(full);
+    const verdict = !full.ok ? `FAILED: ${full.note ?? ''}` : full.within ? 'peak <= base + budget' : `peak > base + budget by ${full.peakMiB - full.limitMiB} MiB`;
+    process.stdout.write(
+      `${full.workload.padEnd(34)} peak ${String(full.peakMiB).padStart(5)} MiB  base ${String(baseMiB).padStart(4)} MiB  budget ${String(budgetMiB).padStart(4)} MiB  base+budget ${String(full.limitMiB).padStart(5)} MiB  ${verdict}\n`,
+    );
+    if (full.cancel) {
+      process.stdout.write(
+        `${''.padEnd(34)} (${full.samples} samples, sampled VmRSS max ${full.sampledPeakMiB} MiB, read ${full.readGiB} GiB; Ctrl-C: exit ${full.cancel.exitCode} after ${full.cancel.seconds} s, multipart uploads ${full.cancel.multipartUploadsBefore} before and ${full.cancel.multipartUploadsLeft} after, whole-run peak incl. cancel ${full.cancel.peakWholeRunMiB} MiB)\n`,
+      );
+    }
+  };
+  try {
+    process.stdout.write(`Budget ${budgetMiB} MiB: ${budget.source}. Files in ${dir} (sparse).\n`);
+    const timedUpload = async (local: string, key: string): Promise<Measured> => {
+      await rm(state, { recursive: true, force: true });
+      const c = commandFor('ferry', 'up', endpoint, local, 'bench', key, false);
+      // Longer than the speed benchmark's limit: here the peak matters, not the time.
+      return measure(c.file, c.args, c.env, 3 * COMMAND_LIMIT_S);
+    };
+    const rate = (bytes: number, secs: number): number => (secs > 0 ? Math.round((bytes / MiB / secs) * 10) / 10 : 0);
+    const prefix = `memory/${invocation}`;
+
+    // Base: Ferry doing almost nothing (start-up, the SDK, one PUT of 1 byte).
+    const one = path.join(dir, 'one-byte.bin');
+    await writeFile(one, 'x');
+    for (let i = 0; i < 3; i++) {
+      const r = await timedUpload(one, `${prefix}/base-${i}.bin`);
+      if (!r.ok) throw new Error(`the 1-byte upload failed: ${r.stderr}`);
+      bases.push(r.rssKiB);
+    }
+    baseMiB = Math.round(median(bases) / 1024);
+
+    // 1. 300 files of 1–16 MiB (seed 10: the same sizes every run).
+    if (wanted('folder')) {
+      const folder = path.join(dir, 'files-300');
+      await mkdir(folder);
+      const random = seeded(10);
+      let folderBytes = 0;
+      for (let i = 0; i < 300; i++) {
+        const bytes = MiB + Math.floor(random() * (15 * MiB + 1));
+        folderBytes += bytes;
+        await sparseFile(path.join(folder, `f${String(i).padStart(3, '0')}.bin`), bytes);
+      }
+      const r = await timedUpload(folder, `${prefix}/files/`);
+      row({ workload: `300 files 1–16 MiB (${(folderBytes / 1024 ** 3).toFixed(2)} GiB)`, ok: r.ok, peakMiB: Math.round(r.rssKiB / 1024), seconds: r.seconds, mibps: rate(folderBytes, r.seconds), note: r.ok ? undefined : r.stderr });
+      await rm(folder, { recursive: true, force: true });
+    }
+
+    // 2. One 10 GiB file.
+    if (wanted('10gib')) {
+      const ten = path.join(dir, 'sparse-10GiB.bin');
+      await sparseFile(ten, 10 * 1024 * MiB);
+      const r = await timedUpload(ten, `${prefix}/10GiB.bin`);
+      row({ workload: '1 file 10 GiB', ok: r.ok, peakMiB: Math.round(r.rssKiB / 1024), seconds: r.seconds, mibps: rate(10 * 1024 * MiB, r.seconds), note: r.ok ? undefined : r.stderr });
+      await rm(ten, { force: true });
+    }
+
+    // 3. The first `seconds` of a 200 GiB file, then Ctrl-C.
+    if (wanted('200gib')) {
+      const big = path.join(dir, 'sparse-200GiB.bin');
+      await sparseFile(big, 200 * 1024 * MiB);
+      await rm(state, { recursive: true, force: true });
+      const key = `${prefix}/200GiB.bin`;
+      const r = await sampledUpload(endpoint, big, key, seconds);
+      const left = await multipartUploadsLeft(endpoint, 'bench', key);
+      row({
+        workload: `1 file 200 GiB, first ${seconds} s, Ctrl-C`,
+        ok: r.ok,
+        peakMiB: Math.round(r.hwmKiB / 1024),
+        sampledPeakMiB: Math.round(r.sampledKiB / 1024),
+        samples: r.samples,
+        readGiB: Math.round((r.readBytes / 1024 ** 3) * 100) / 100,
+        cancel: { exitCode: r.exitCode, seconds: Math.round(r.cancelSeconds * 10) / 10, multipartUploadsBefore: r.uploadsBefore, multipartUploadsLeft: left, peakWholeRunMiB: Math.round(r.wholeRunKiB / 1024) },
+        seconds,
+        mibps: rate(r.readBytes, seconds),
+        note: r.ok ? undefined : `ended before ${seconds} s: ${r.stderr}`,
+      });
+      await rm(big, { force: true });
+    }
+  } finally {
+    discard.child.kill('SIGTERM');
+    await rm(dir, { recursive: true, force: true });
+    await rm(state, { recursive: true, force: true });
+  }
+  await mkdir(path.join(root, 'bench', 'results'), { recursive: true });
+  const result = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}`,
+    budget: { bytes: budget.bytes, source: budget.source },
+    baseSamplesMiB: bases.map((kib) => Math.round(kib / 1024)),
+    rows,
+    runSeconds: Math.round((Date.now() - began) / 1000),
+  };
+  // A run of some workloads only (--memory-only) leaves the full run's memory.json alone.
+  const name = only.size === 0 ? 'memory.json' : 'memory-partial.json';
+  await writeFile(path.join(root, 'bench', 'results', name), `${JSON.stringify(result, null, 2)}\n`);
+  process.stdout.write(`\nWrote bench/results/${name} (${result.runSeconds} s).\n`);
+}
+
 async function main(): Promise<void> {
   execFileSync('npx', ['tsc', '-p', path.join(root, 'tsconfig.bench.json')], { cwd: root, stdio: 'inherit' });
+  if (flags.memory) {
+    pin(process.pid, 1);
+    const only = new Set((flags['memory-only'] ?? '').split(',').map((w) => w.trim().toLowerCase()).filter(Boolean));
+    for (const w of only) if (!['folder', '10gib', '200gib'].includes(w)) throw new Error(`--memory-only: unknown workload ${w} (folder, 10gib, 200gib)`);
+    await memoryRun(Number(flags['memory-seconds'] ?? 30), only);
+    return;
+  }
   if (flags['rss-gib']) {
     pin(process.pid, 1);
     await rssRun(Number(flags['rss-gib']));

@@ -19,9 +19,10 @@ export interface TransferSettings {
   /** Preferred part (upload) and range (download) size in bytes; grown when a file would need more than 10,000 parts. */
   partSize: number;
   /**
-   * Bytes of part buffers, in use and kept for reuse, across every file of the engine. A file's
-   * parts in flight are as many as fit (at most partsInFlight); a part larger than the whole
-   * budget is sent in one in flight.
+   * The memory transfers may use beyond the process's own: part buffers (in use or kept for
+   * reuse) across every file of the engine, plus 0.75 MiB of working memory per file in flight
+   * kept aside from it. A file's parts in flight are as many buffers as fit (at most
+   * partsInFlight); a part larger than all the buffers is streamed from the file instead.
    */
   memoryBudget: number;
   /** Parts or ranges in flight at once (with `adaptive`, the most it may grow to). */

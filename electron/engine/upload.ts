@@ -35,7 +35,9 @@ export class UploadTransfer extends Transfer<UploadJob> {
     try {
       const stats = await file.stat();
       if (!stats.isFile()) throw new FerryError('InvalidInput', `${this.job.source} is not a regular file.`);
-      return stats.size <= this.ctx.settings.multipartThreshold ? await this.single(file, stats) : await this.multipart(file, stats);
+      // A single PUT holds the whole file in one buffer: only while that fits the part buffers.
+      const singleLimit = Math.min(this.ctx.settings.multipartThreshold, this.ctx.buffers.capacity);
+      return stats.size <= singleLimit ? await this.single(file, stats) : await this.multipart(file, stats);
     } finally {
       await file.close();
     }
@@ -210,7 +212,7 @@ export class UploadTransfer extends Transfer<UploadJob> {
       ctx.hub.emit({
         type: 'notice',
         transferId: meter.id,
-        message: `${this.job.source}: parts of ${formatMiB(partSize)} MiB, so ${fit} in flight (the memory budget is ${formatMiB(ctx.buffers.capacity)} MiB; raise it for more).`,
+        message: `${this.job.source}: parts of ${formatMiB(partSize)} MiB, so ${fit} in flight (the part buffers hold ${formatMiB(ctx.buffers.capacity)} MiB; raise memoryBudget for more).`,
       });
     }
     return Math.min(ctx.settings.partsInFlight, fit);
