@@ -69,3 +69,27 @@ export type VerifyResult =
   | { method: 'multipart-etag'; etag: string; partSize: number }
   | { method: 'size-only'; reason: string }
   | { method: 'none'; reason: string };
+
+/** What to do with one item whose target already exists (`different`: overwrite only if the content differs). */
+export type ConflictAction = 'overwrite' | 'skip' | 'rename' | 'different';
+
+/** The policy for targets that already exist: an action for all, or `ask` per conflict. */
+export type IfExists = ConflictAction | 'ask';
+
+/** A target that already exists, as a person is asked about it (sizes in bytes, times in ms since the epoch). */
+export interface TransferConflict {
+  kind: TransferKind;
+  bucket: string;
+  key: string;
+  localPath: string;
+  /** What exists: `s3://bucket/key` for an upload, the local path for a download. */
+  target: string;
+  existing: { size: number; modified?: number };
+  incoming: { size: number; modified?: number };
+}
+
+/** A person's answer to a conflict; `applyToAll`: the same for every later conflict of the batch. */
+export interface ConflictDecision {
+  action: ConflictAction;
+  applyToAll?: boolean;
+}

@@ -1,12 +1,14 @@
 // `ferry`: the command line that drives the same transfer engine as the app.
 
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { Command, InvalidArgumentError } from 'commander';
-import type { ObjectHeaders, TransferEvent } from '../../shared/transfer.js';
+import { createInterface } from 'node:readline/promises';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { ConflictDecision, IfExists, ObjectHeaders, TransferConflict, TransferEvent } from '../../shared/transfer.js';
+import { IF_EXISTS, decisionFromAnswer, type ConflictOptions } from '../engine/conflicts.js';
 import { Journal, defaultStateDir, uploadPhase } from '../engine/journal.js';
 import { planUploads } from '../engine/batchPlan.js';
 import { TransferEngine, type BatchResult } from '../engine/engine.js';
-import { asFerryError } from '../engine/errors.js';
+import { FerryError, asFerryError } from '../engine/errors.js';
 import { parseS3Url } from '../engine/keyPath.js';
 import { parseSize, type TransferSettings } from '../engine/settings.js';
 import { resolveCliAccount, type AccountFlags } from './account.js';
@@ -106,7 +108,11 @@ function report(result: BatchResult, verb: string): void {
     process.stderr.write(`ferry: resuming: ${result.alreadyDone} of ${result.files} files were done before the interruption and were not sent again.\n`);
   }
   for (const skipped of result.skipped) process.stderr.write(`ferry: skipped ${skipped.path}: ${skipped.reason}\n`);
-  for (const failure of result.failures) process.stderr.write(`ferry: failed ${failure.item}: ${failure.error.message}\n`);
+  for (const renamed of result.renamed) process.stderr.write(`ferry: ${renamed.item} → ${renamed.to} (renamed: the target exists)\n`);
+  for (const failure of result.failures) {
+    const code = failure.error.code === 'Unknown' ? '' : `${failure.error.code}: `;
+    process.stderr.write(`ferry: failed ${failure.item}: ${code}${failure.error.message}\n`);
+  }
   const folders = result.folders > 0 && verb === 'Uploaded' ? ` and ${result.folders} empty folder${result.folders === 1 ? '' : 's'}` : '';
   const files = `${result.done} file${result.done === 1 ? '' : 's'}${folders}`;
   const earlier = result.resumedBytes > 0 ? `; ${formatBytes(result.resumedBytes)} of it moved before the interruption` : '';
@@ -115,6 +121,67 @@ function report(result: BatchResult, verb: string): void {
   if (result.failures.length > 0) {
     throw new Error(`${result.failures.length} item${result.failures.length === 1 ? '' : 's'} failed (listed above); the others were transferred.`);
   }
+}
+
+function ifExistsOption(): Option {
+  return new Option(
+    '--if-exists <policy>',
+    'when the target exists: overwrite; skip; rename (to "name (1).ext"); different (overwrite if size or checksum differ); ask (on a terminal; otherwise those items fail)',
+  )
+    .choices(IF_EXISTS)
+    .default('ask');
+}
+
+/** stderr for the progress line, kept silent while a question waits for its answer. */
+function holdableStderr(): { out: NodeJS.WriteStream; hold(): void; release(): void } {
+  let held = false;
+  const out = Object.create(process.stderr, { write: { value: (chunk: string | Uint8Array) => held || process.stderr.write(chunk) } }) as NodeJS.WriteStream;
+  return { out, hold: () => void (held = true), release: () => void (held = false) };
+}
+
+/**
+ * --if-exists as the engine takes it. `ask` asks only with a terminal to answer on (stdin and
+ * stderr); without one (a script, a pipe) no one could answer, and those items fail with TargetExists.
+ */
+function conflictOptions(ifExists: IfExists, line: ProgressLine, output: ReturnType<typeof holdableStderr>): ConflictOptions {
+  const terminal = process.stdin.isTTY && process.stderr.isTTY;
+  if (ifExists !== 'ask' || !terminal) return { ifExists };
+  return {
+    ifExists,
+    ask: async (conflict, signal) => {
+      line.clear();
+      output.hold();
+      try {
+        return await askOnTerminal(conflict, signal);
+      } finally {
+        output.release();
+      }
+    },
+  };
+}
+
+async function askOnTerminal(conflict: TransferConflict, signal?: AbortSignal): Promise<ConflictDecision> {
+  const terminal = createInterface({ input: process.stdin, output: process.stderr });
+  // Ctrl-C while asked cancels the batch, as it does at any other time (readline would only pause).
+  terminal.on('SIGINT', () => process.kill(process.pid, 'SIGINT'));
+  const closed = new Promise<never>((_resolve, reject) =>
+    terminal.once('close', () => reject(new FerryError('TargetExists', `${conflict.target} exists, and the terminal closed before an answer.`))),
+  );
+  const { size, modified } = conflict.existing;
+  const when = modified === undefined ? '' : `, ${localDate(new Date(modified))}`;
+  const question = `${conflict.target} exists (${formatBytes(size)}${when}). Overwrite, Skip, Rename, if Different? [o/s/r/d, capital = all] `;
+  try {
+    for (;;) {
+      const decision = decisionFromAnswer(await Promise.race([terminal.question(question, { signal }), closed]));
+      if (decision) return decision;
+    }
+  } finally {
+    terminal.close();
+  }
+}
+
+function localDate(date: Date): string {
+  return `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
 }
 
 function headersFrom(options: Record<string, string | undefined>): ObjectHeaders | undefined {
@@ -145,17 +212,19 @@ export function buildProgram(): Command {
     .option('--content-disposition <value>', 'Content-Disposition header')
     .option('--content-encoding <value>', 'Content-Encoding header')
     .option('--content-language <value>', 'Content-Language header')
-    .action(async (paths: string[], flags: CommonFlags & Record<string, string | undefined>) => {
+    .addOption(ifExistsOption())
+    .action(async (paths: string[], flags: CommonFlags & Record<string, string | undefined> & { ifExists: IfExists }) => {
       const destination = paths.pop();
       if (!destination || paths.length === 0) throw new Error('give one or more local paths, then s3://bucket/prefix/');
       const target = parseS3Url(destination);
       const signal = interruptSignal();
       const plan = await planUploads(paths, target.bucket, target.key, headersFrom(flags), signal);
       const totalBytes = plan.files.reduce((sum, f) => sum + f.size, 0);
-      const line = new ProgressLine(process.stderr, 'upload', totalBytes, plan.files.length, flags.quiet);
+      const output = holdableStderr();
+      const line = new ProgressLine(output.out, 'upload', totalBytes, plan.files.length, flags.quiet);
       const engine = await engineFor(flags, line);
       try {
-        const result = await engine.runUploads(plan, signal);
+        const result = await engine.runUploads(plan, signal, conflictOptions(flags.ifExists, line, output));
         line?.stop();
         report(result, 'Uploaded');
       } finally {
@@ -170,24 +239,27 @@ export function buildProgram(): Command {
       .description('download a key, or a prefix as a folder, into a local folder')
       .argument('<source>', 's3://bucket/key or s3://bucket/prefix/')
       .argument('<folder>', 'local folder to download into (created if missing)'),
-  ).action(async (source: string, folder: string, flags: CommonFlags) => {
-    const from = parseS3Url(source);
-    const signal = interruptSignal();
-    const engine = await engineFor(flags);
-    let line: ProgressLine | undefined;
-    try {
-      const plan = await engine.planDownloads(from.bucket, from.key, folder, signal);
-      const totalBytes = plan.files.reduce((sum, f) => sum + f.size, 0);
-      line = new ProgressLine(process.stderr, 'download', totalBytes, plan.files.length, flags.quiet);
-      if (line) engine.on((e) => line?.onEvent(e));
-      const result = await engine.runDownloads(plan, signal);
-      line?.stop();
-      report(result, 'Downloaded');
-    } finally {
-      line?.stop();
-      engine.close();
-    }
-  });
+  )
+    .addOption(ifExistsOption())
+    .action(async (source: string, folder: string, flags: CommonFlags & { ifExists: IfExists }) => {
+      const from = parseS3Url(source);
+      const signal = interruptSignal();
+      const engine = await engineFor(flags);
+      let line: ProgressLine | undefined;
+      try {
+        const plan = await engine.planDownloads(from.bucket, from.key, folder, signal);
+        const totalBytes = plan.files.reduce((sum, f) => sum + f.size, 0);
+        const output = holdableStderr();
+        line = new ProgressLine(output.out, 'download', totalBytes, plan.files.length, flags.quiet);
+        if (line) engine.on((e) => line?.onEvent(e));
+        const result = await engine.runDownloads(plan, signal, conflictOptions(flags.ifExists, line, output));
+        line?.stop();
+        report(result, 'Downloaded');
+      } finally {
+        line?.stop();
+        engine.close();
+      }
+    });
 
   withCommonOptions(
     program

@@ -21,6 +21,8 @@ export interface UploadPlan {
   files: (UploadJob & { size: number; mtimeMs: number })[];
   /** Keys ending in '/' for empty folders, created as zero-byte marker objects. */
   folderMarkers: string[];
+  /** The key prefix each uploaded folder goes to (`2024/photos/`): one listing of it finds which of its keys exist. */
+  folderPrefixes: string[];
   skipped: { path: string; reason: string }[];
 }
 
@@ -35,7 +37,7 @@ function withType(headers: ObjectHeaders | undefined, file: string): ObjectHeade
  * uploaded under exactly that key.
  */
 export async function planUploads(sources: string[], bucket: string, destination: string, headers?: ObjectHeaders, signal?: AbortSignal): Promise<UploadPlan> {
-  const plan: UploadPlan = { bucket, sources: sources.map((s) => path.resolve(s)), destination, files: [], folderMarkers: [], skipped: [] };
+  const plan: UploadPlan = { bucket, sources: sources.map((s) => path.resolve(s)), destination, files: [], folderMarkers: [], folderPrefixes: [], skipped: [] };
   const asPrefix = destination === '' || destination.endsWith('/') || sources.length > 1;
   for (const source of sources) {
     const absolute = path.resolve(source);
@@ -47,6 +49,7 @@ export async function planUploads(sources: string[], bucket: string, destination
       plan.files.push({ source: absolute, bucket, key, headers: withType(headers, absolute), size: stats.size, mtimeMs: stats.mtimeMs });
     } else if (stats.isDirectory()) {
       const base = joinKey(destination, path.basename(absolute));
+      plan.folderPrefixes.push(`${base}/`);
       const walked = await walkFolder(absolute, signal);
       for (const file of walked.files) {
         plan.files.push({ source: file.absolute, bucket, key: keyForPath(base, file.relative), headers: withType(headers, file.absolute), size: file.size, mtimeMs: file.mtimeMs });

@@ -13,9 +13,12 @@ import { anySignal, followSignal } from './abort.js';
 import { FolderCache } from './folderCache.js';
 import { mapInFlight } from './inFlight.js';
 import { AdaptiveLimit, type AdaptiveSnapshot } from './adaptive.js';
-import { BatchLog, uploadPhase, type BatchEntry, type Journal, type JournalRecord } from './journal.js';
+import { SKIPPED_SAME, type ConflictOptions } from './conflicts.js';
+import { prepareDownloads, prepareUploads, sameContent, type PreparedItem } from './existingTargets.js';
+import { BatchLog, journalId, uploadPhase, type BatchEntry, type Journal, type JournalRecord } from './journal.js';
 import { wireHeaders } from './headerValues.js';
 import { PartBuffers } from './partBuffers.js';
+import type { RetryNotice } from './retry.js';
 import { RateLimit } from './rateLimit.js';
 import { ProgressHub, TransferMeter, type EventSink } from './progress.js';
 import { S3Store, type ListPage, type MultipartUploadInfo, type ObjectInfo } from './s3/store.js';
@@ -47,6 +50,8 @@ export interface BatchResult {
   seconds: number;
   failures: { item: string; error: ErrorInfo }[];
   skipped: { path: string; reason: string }[];
+  /** Items sent to a new name because their target existed (`--if-exists rename`): the item and where it went. */
+  renamed: { item: string; to: string }[];
 }
 
 // What a file in flight needs beside its part buffers (request and SDK state, socket buffers):
@@ -208,31 +213,65 @@ export class TransferEngine {
 
   /**
    * Transfers each file of a batch, files in flight at once; a file the batch log says a previous
-   * run finished (and that is still the same) is counted as done without moving a byte.
-   * One file's failure does not stop the others.
+   * run finished (and that is still the same) is counted as done without moving a byte. Then
+   * `prepare` settles the targets that exist (questions included) before any file moves, so a
+   * question never comes in the middle of the transfers. One file's failure does not stop the others.
    */
   private async runFiles<J extends { size: number }>(
     files: J[],
     result: BatchResult,
     log: BatchLog | undefined,
     signal: AbortSignal | undefined,
-    how: { entry: (job: J) => BatchEntry; stillDone: (job: J, before: BatchEntry) => Promise<boolean>; transfer: (job: J) => Promise<unknown>; item: (job: J) => string },
+    how: {
+      entry: (job: J) => BatchEntry;
+      stillDone: (job: J, before: BatchEntry) => Promise<boolean>;
+      /** `resumedBatch`: an interrupted run of this batch logged some of its files. */
+      prepare?: (jobs: J[], resumedBatch: boolean) => Promise<PreparedItem<J>[]>;
+      transfer: (job: J) => Promise<unknown>;
+      item: (job: J) => string;
+    },
   ): Promise<void> {
-    await mapInFlight(files, this.settings.filesInFlight, async (job) => {
-      const entry = how.entry(job);
-      const before = log?.get(entry.id);
-      if (before && (await how.stillDone(job, before))) {
-        result.alreadyDone++;
-        result.done++;
-        result.bytes += job.size;
-        result.resumedBytes += job.size;
-        return;
+    const finished = await mapInFlight(files, this.settings.filesInFlight, async (job) => {
+      const before = log?.get(how.entry(job).id);
+      return before !== undefined && (await how.stillDone(job, before));
+    });
+    const alreadyDone = (job: J) => {
+      result.alreadyDone++;
+      result.done++;
+      result.bytes += job.size;
+      result.resumedBytes += job.size;
+    };
+    const pending: J[] = [];
+    for (const [index, job] of files.entries()) {
+      if (finished[index]) alreadyDone(job);
+      else pending.push(job);
+    }
+    const resumedBatch = log !== undefined && files.some((job) => log.get(how.entry(job).id) !== undefined);
+    const prepared = how.prepare
+      ? await how.prepare(pending, resumedBatch).catch((error: unknown) => {
+          if (signal?.aborted) return undefined;
+          throw error;
+        })
+      : pending.map((job): PreparedItem<J> => ({ kind: 'transfer', job }));
+    if (!prepared) return;
+    await mapInFlight(prepared, this.settings.filesInFlight, async (item, index) => {
+      const job = pending[index] as J;
+      if (item.kind === 'skip') return void result.skipped.push({ path: how.item(job), reason: item.reason });
+      if (item.kind === 'fail') return void result.failures.push({ item: how.item(job), error: item.error.toInfo() });
+      if (item.kind === 'done') {
+        alreadyDone(job);
+        return void (await log?.add(how.entry(job)));
       }
       try {
-        await how.transfer(job);
+        if (item.kind === 'compare' && (await sameContent(item.file, item.etag, job.size, this.settings.partSize, signal))) {
+          return void result.skipped.push({ path: how.item(job), reason: SKIPPED_SAME });
+        }
+        await how.transfer(item.job);
         result.done++;
         result.bytes += job.size;
-        await log?.add(entry);
+        if (item.kind === 'transfer' && item.renamedTo) result.renamed.push({ item: how.item(job), to: item.renamedTo });
+        // Logged as planned: a run resumed after an interruption finds it done under its own name.
+        await log?.add(how.entry(job));
       } catch (error) {
         result.failures.push({ item: how.item(job), error: asFerryError(error).toInfo() });
       }
@@ -306,18 +345,21 @@ export class TransferEngine {
     return planDownloads(this.store, bucket, keyOrPrefix, folder, signal);
   }
 
-  /** Runs a plan: many files in flight; one file's failure does not stop the others. */
-  runUploads(plan: UploadPlan, callerSignal?: AbortSignal): Promise<BatchResult> {
-    return withBatchSignal(callerSignal, (signal) => this.runUploadsBatch(plan, signal));
+  /**
+   * Runs a plan: many files in flight; one file's failure does not stop the others. `conflicts`:
+   * what to do with keys that exist (without it, they are overwritten).
+   */
+  runUploads(plan: UploadPlan, callerSignal?: AbortSignal, conflicts?: ConflictOptions): Promise<BatchResult> {
+    return withBatchSignal(callerSignal, (signal) => this.runUploadsBatch(plan, signal, conflicts));
   }
 
-  private async runUploadsBatch(plan: UploadPlan, signal: AbortSignal): Promise<BatchResult> {
+  private async runUploadsBatch(plan: UploadPlan, signal: AbortSignal, conflicts?: ConflictOptions): Promise<BatchResult> {
     // Headers that cannot be sent fail the batch now, before a byte moves, with how to write them.
     for (const headers of new Set(plan.files.map((f) => f.headers))) wireHeaders(headers);
     await this.finishAborts(anySignal([signal, AbortSignal.timeout(FINISH_ABORTS_MS)])).catch(() => 0);
     const started = performance.now();
     const resumedBefore = this.resumedBytes;
-    const result: BatchResult = { files: plan.files.length, done: 0, alreadyDone: 0, folders: 0, bytes: 0, resumedBytes: 0, seconds: 0, failures: [], skipped: plan.skipped };
+    const result: BatchResult = { files: plan.files.length, done: 0, alreadyDone: 0, folders: 0, bytes: 0, resumedBytes: 0, seconds: 0, failures: [], skipped: [...plan.skipped], renamed: [] };
     await mapInFlight(plan.folderMarkers, this.settings.filesInFlight, async (key) => {
       try {
         await this.store.putFolderMarker(plan.bucket, key, { signal });
@@ -331,6 +373,17 @@ export class TransferEngine {
       entry: (job) => ({ id: job.source, key: job.key, size: job.size, mtimeMs: job.mtimeMs }),
       // Unchanged since that run: same key, size and modification time.
       stillDone: (job, before) => Promise.resolve(before.key === job.key && before.size === job.size && before.mtimeMs === job.mtimeMs),
+      prepare:
+        conflicts &&
+        (async (jobs, resumedBatch) => {
+          const interrupted = new Set((await this.interrupted()).map((r) => r.id));
+          // The lookups wait out an unreachable server as transfers do, and say so the same way.
+          const lookups = randomUUID();
+          const onRetry = (notice: RetryNotice) =>
+            this.emit({ type: 'retry', transferId: lookups, segment: -1, attempt: notice.attempt, delayMs: notice.delayMs, error: notice.error.toInfo(), waitingUntil: notice.waitingUntil, server: this.ctx.server });
+          const limits = { inFlight: this.settings.filesInFlight, signal, partSize: this.settings.partSize, resumedBatch, onRetry };
+          return prepareUploads(this.store, plan, jobs, conflicts, { ...limits, interrupted: (job) => interrupted.has(journalId('upload', this.ctx.server, job.bucket, job.key, job.source)) });
+        }),
       transfer: (job) => this.upload(job, signal),
       item: (job) => job.source,
     });
@@ -341,14 +394,15 @@ export class TransferEngine {
     return result;
   }
 
-  runDownloads(plan: DownloadPlan, callerSignal?: AbortSignal): Promise<BatchResult> {
-    return withBatchSignal(callerSignal, (signal) => this.runDownloadsBatch(plan, signal));
+  /** Runs a download plan; `conflicts`: what to do with local files that exist (without it, they are replaced). */
+  runDownloads(plan: DownloadPlan, callerSignal?: AbortSignal, conflicts?: ConflictOptions): Promise<BatchResult> {
+    return withBatchSignal(callerSignal, (signal) => this.runDownloadsBatch(plan, signal, conflicts));
   }
 
-  private async runDownloadsBatch(plan: DownloadPlan, signal: AbortSignal): Promise<BatchResult> {
+  private async runDownloadsBatch(plan: DownloadPlan, signal: AbortSignal, conflicts?: ConflictOptions): Promise<BatchResult> {
     const started = performance.now();
     const resumedBefore = this.resumedBytes;
-    const result: BatchResult = { files: plan.files.length, done: 0, alreadyDone: 0, folders: 0, bytes: 0, resumedBytes: 0, seconds: 0, failures: [], skipped: [] };
+    const result: BatchResult = { files: plan.files.length, done: 0, alreadyDone: 0, folders: 0, bytes: 0, resumedBytes: 0, seconds: 0, failures: [], skipped: [], renamed: [] };
     for (const refused of plan.refused) result.failures.push({ item: refused.key, error: refused.error });
     this.ctx.folders.forget();
     for (const folder of plan.folders) {
@@ -363,6 +417,13 @@ export class TransferEngine {
       // The object is unchanged (ETag) and its file is still on disk.
       stillDone: (job, before) =>
         before.etag === job.listed?.etag && before.size === job.size ? stat(job.target).then((s) => s.size === job.size, () => false) : Promise.resolve(false),
+      prepare:
+        conflicts &&
+        (async (jobs, resumedBatch) => {
+          const interrupted = new Set((await this.interrupted()).map((r) => r.id));
+          const limits = { inFlight: this.settings.filesInFlight, signal, partSize: this.settings.partSize, resumedBatch };
+          return prepareDownloads(plan, jobs, conflicts, { ...limits, interrupted: (job) => interrupted.has(journalId('download', this.ctx.server, job.bucket, job.key, job.target)) });
+        }),
       transfer: (job) => this.download(job, signal),
       item: (job) => `s3://${job.bucket}/${job.key}`,
     });
