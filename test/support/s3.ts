@@ -1,6 +1,7 @@
 // The test bed's S3 side: the account under test, a fresh bucket per test file, and its cleanup.
 
 import { randomBytes } from 'node:crypto';
+import { removeDir, tempDir } from './files.js';
 import type { S3Endpoint } from '../../shared/account.js';
 import { TransferEngine, type EngineOptions } from '../../electron/engine/engine.js';
 import { S3Store } from '../../electron/engine/s3/store.js';
@@ -50,6 +51,28 @@ export async function createTestBucket(store: S3Store, label: string): Promise<s
   const name = `${prefix}-${label}-${randomBytes(4).toString('hex')}`.toLowerCase().slice(0, 63);
   await store.createBucket(name);
   return name;
+}
+
+/** One test file's bed: a store, a bucket of its own (named by `label`) and a temporary folder. */
+export interface TestBed {
+  store: S3Store;
+  bucket: string;
+  dir: string;
+}
+
+export async function openTestBed(label: string): Promise<TestBed> {
+  const store = testStore();
+  return { store, bucket: await createTestBucket(store, label), dir: await tempDir(label) };
+}
+
+/** Removes the bucket (failing if an incomplete multipart upload was left) and the folder. */
+export async function closeTestBed(bed: TestBed): Promise<void> {
+  try {
+    await removeTestBucket(bed.store, bed.bucket);
+  } finally {
+    bed.store.destroy();
+    await removeDir(bed.dir);
+  }
 }
 
 export async function incompleteUploads(store: S3Store, bucket: string): Promise<string[]> {

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { S3Store } from '../../../electron/engine/s3/store.js';
-import { removeDir, tempDir, treeHashes, writeRandomFile } from '../../support/files.js';
-import { createTestBucket, removeTestBucket, testStore } from '../../support/s3.js';
+import { treeHashes, writeRandomFile } from '../../support/files.js';
+import { closeTestBed, openTestBed } from '../../support/s3.js';
 import { cliEnv, ferry as runFerry } from '../../support/cli.js';
 
 const MiB = 1024 * 1024;
@@ -16,17 +16,9 @@ let dir: string;
 
 const ferry = (args: string[], env = cliEnv(dir)) => runFerry(args, env);
 
-beforeAll(async () => {
-  store = testStore();
-  bucket = await createTestBucket(store, 'cli');
-  dir = await tempDir('cli');
-});
+beforeAll(async () => ({ store, bucket, dir } = await openTestBed('cli')));
 
-afterAll(async () => {
-  await removeTestBucket(store, bucket);
-  store.destroy();
-  await removeDir(dir);
-});
+afterAll(() => closeTestBed({ store, bucket, dir }));
 
 describe('ferry command line', () => {
   it('uploads a folder, lists it, downloads it back identical, and reports bytes, seconds and MB/s', async () => {

@@ -7,8 +7,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { S3Store } from '../../../electron/engine/s3/store.js';
 import { cliEnv, ferry, repoRoot } from '../../support/cli.js';
-import { removeDir, tempDir, writeRandomFile } from '../../support/files.js';
-import { createTestBucket, removeTestBucket, testEngine, testStore } from '../../support/s3.js';
+import { writeRandomFile } from '../../support/files.js';
+import { testEngine, closeTestBed, openTestBed } from '../../support/s3.js';
 
 const MiB = 1024 * 1024;
 
@@ -16,17 +16,9 @@ let store: S3Store;
 let bucket: string;
 let dir: string;
 
-beforeAll(async () => {
-  store = testStore();
-  bucket = await createTestBucket(store, 'errors');
-  dir = await tempDir('errors');
-});
+beforeAll(async () => ({ store, bucket, dir } = await openTestBed('errors')));
 
-afterAll(async () => {
-  await removeTestBucket(store, bucket);
-  store.destroy();
-  await removeDir(dir);
-});
+afterAll(() => closeTestBed({ store, bucket, dir }));
 
 function env(overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
   return cliEnv(dir, { FERRY_STATE_DIR: path.join(dir, 'state'), ...overrides });

@@ -6,8 +6,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { S3Store } from '../../../electron/engine/s3/store.js';
 import { cliEnv, ferry as runFerry } from '../../support/cli.js';
-import { exists, removeDir, tempDir, writeRandomFile } from '../../support/files.js';
-import { createTestBucket, removeTestBucket, testStore } from '../../support/s3.js';
+import { exists, writeRandomFile } from '../../support/files.js';
+import { closeTestBed, openTestBed } from '../../support/s3.js';
 
 const MiB = 1024 * 1024;
 
@@ -25,17 +25,9 @@ const keysBelow = async (prefix: string) => {
   return keys.sort();
 };
 
-beforeAll(async () => {
-  store = testStore();
-  bucket = await createTestBucket(store, 'ifexists');
-  dir = await tempDir('ifexists');
-});
+beforeAll(async () => ({ store, bucket, dir } = await openTestBed('ifexists')));
 
-afterAll(async () => {
-  await removeTestBucket(store, bucket);
-  store.destroy();
-  await removeDir(dir);
-});
+afterAll(() => closeTestBed({ store, bucket, dir }));
 
 describe('ferry upload --if-exists', () => {
   it('skip keeps the object; rename adds "name (1).ext"; overwrite replaces it', async () => {

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TransferEngine } from '../../../electron/engine/engine.js';
 import type { S3Store } from '../../../electron/engine/s3/store.js';
 import type { TransferEvent } from '../../../shared/transfer.js';
-import { removeDir, sha256File, tempDir, writeRandomFile } from '../../support/files.js';
-import { createTestBucket, incompleteUploads, removeTestBucket, testAccount, testEngine, testStore } from '../../support/s3.js';
+import { sha256File, writeRandomFile } from '../../support/files.js';
+import { incompleteUploads, testAccount, testEngine, closeTestBed, openTestBed } from '../../support/s3.js';
 
 const MiB = 1024 * 1024;
 
@@ -19,18 +19,12 @@ let dir: string;
 let bigFile: string;
 
 beforeAll(async () => {
-  store = testStore();
-  bucket = await createTestBucket(store, 'failures');
-  dir = await tempDir('failures');
+  ({ store, bucket, dir } = await openTestBed('failures'));
   bigFile = path.join(dir, 'big.bin');
   await writeRandomFile(bigFile, 60 * MiB);
 });
 
-afterAll(async () => {
-  await removeTestBucket(store, bucket);
-  store.destroy();
-  await removeDir(dir);
-});
+afterAll(() => closeTestBed({ store, bucket, dir }));
 
 /** Flips one byte of the request body of UploadPart `partNumber` (its first `times` attempts). */
 function corruptPart(engine: TransferEngine, partNumber: number, times: number): { corrupted: () => number } {

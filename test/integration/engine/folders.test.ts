@@ -6,8 +6,8 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TransferEngine } from '../../../electron/engine/engine.js';
 import type { S3Store } from '../../../electron/engine/s3/store.js';
-import { exists, removeDir, tempDir, treeHashes, writeRandomFile } from '../../support/files.js';
-import { createTestBucket, removeTestBucket, testEngine, testStore } from '../../support/s3.js';
+import { exists, treeHashes, writeRandomFile } from '../../support/files.js';
+import { testEngine, closeTestBed, openTestBed } from '../../support/s3.js';
 
 let store: S3Store;
 let engine: TransferEngine;
@@ -15,17 +15,13 @@ let bucket: string;
 let dir: string;
 
 beforeAll(async () => {
-  store = testStore();
-  bucket = await createTestBucket(store, 'folders');
-  dir = await tempDir('folders');
+  ({ store, bucket, dir } = await openTestBed('folders'));
   engine = testEngine();
 });
 
 afterAll(async () => {
   engine?.close();
-  await removeTestBucket(store, bucket);
-  store.destroy();
-  await removeDir(dir);
+  await closeTestBed({ store, bucket, dir });
 });
 
 describe('folders', () => {

@@ -9,8 +9,8 @@ import { md5, multipartEtag } from '../../../electron/engine/checksum.js';
 import { temporaryPathFor } from '../../../electron/engine/download.js';
 import { Journal } from '../../../electron/engine/journal.js';
 import type { S3Store } from '../../../electron/engine/s3/store.js';
-import { removeDir, sha256File, tempDir, writeRandomFile } from '../../support/files.js';
-import { createTestBucket, incompleteUploads, removeTestBucket, testEngine, testStore } from '../../support/s3.js';
+import { sha256File, writeRandomFile } from '../../support/files.js';
+import { incompleteUploads, testEngine, closeTestBed, openTestBed } from '../../support/s3.js';
 
 const MiB = 1024 * 1024;
 const PARTS = 12;
@@ -21,18 +21,12 @@ let dir: string;
 let source: string;
 
 beforeAll(async () => {
-  store = testStore();
-  bucket = await createTestBucket(store, 'pause');
-  dir = await tempDir('pause');
+  ({ store, bucket, dir } = await openTestBed('pause'));
   source = path.join(dir, 'film.bin');
   await writeRandomFile(source, PARTS * 5 * MiB - 99);
 });
 
-afterAll(async () => {
-  await removeTestBucket(store, bucket);
-  store.destroy();
-  await removeDir(dir);
-});
+afterAll(() => closeTestBed({ store, bucket, dir }));
 
 /** An engine whose events are kept, and a pause that fires once `segmentsDone` segments are done. */
 function pausingEngine(stateDir: string, segmentsDone: number) {

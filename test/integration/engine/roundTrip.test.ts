@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TransferEngine } from '../../../electron/engine/engine.js';
 import type { S3Store } from '../../../electron/engine/s3/store.js';
 import type { TransferEvent } from '../../../shared/transfer.js';
-import { removeDir, sha256File, tempDir, writeRandomFile } from '../../support/files.js';
-import { createTestBucket, incompleteUploads, removeTestBucket, testEngine, testStore } from '../../support/s3.js';
+import { sha256File, writeRandomFile } from '../../support/files.js';
+import { incompleteUploads, testEngine, closeTestBed, openTestBed } from '../../support/s3.js';
 
 const MiB = 1024 * 1024;
 
@@ -18,18 +18,14 @@ let dir: string;
 const events: TransferEvent[] = [];
 
 beforeAll(async () => {
-  store = testStore();
-  bucket = await createTestBucket(store, 'roundtrip');
-  dir = await tempDir('roundtrip');
+  ({ store, bucket, dir } = await openTestBed('roundtrip'));
   // 5 MiB parts (S3's minimum) and a 5 MiB single-PUT threshold make the boundaries cheap to test.
   engine = testEngine({ settings: { partSize: 5 * MiB, multipartThreshold: 5 * MiB, partsInFlight: 8 }, onEvent: (e) => events.push(e) });
 });
 
 afterAll(async () => {
   engine?.close();
-  await removeTestBucket(store, bucket);
-  store.destroy();
-  await removeDir(dir);
+  await closeTestBed({ store, bucket, dir });
 });
 
 async function roundTrip(name: string, size: number, key = `sizes/${name}`) {

@@ -6,8 +6,8 @@ import { mkdir, readFile, readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { S3Store } from '../../../electron/engine/s3/store.js';
 import { cliEnv, ferry, killWhen } from '../../support/cli.js';
-import { removeDir, tempDir, treeHashes, writeRandomFile } from '../../support/files.js';
-import { createTestBucket, removeTestBucket, testStore } from '../../support/s3.js';
+import { treeHashes, writeRandomFile } from '../../support/files.js';
+import { closeTestBed, openTestBed } from '../../support/s3.js';
 
 const FILES = 300;
 
@@ -17,9 +17,7 @@ let dir: string;
 let folder: string;
 
 beforeAll(async () => {
-  store = testStore();
-  bucket = await createTestBucket(store, 'resume-batch');
-  dir = await tempDir('resume-batch');
+  ({ store, bucket, dir } = await openTestBed('resume-batch'));
   folder = path.join(dir, 'docs');
   for (let i = 0; i < FILES; i++) {
     const sub = path.join(folder, `part-${i % 5}`);
@@ -28,11 +26,7 @@ beforeAll(async () => {
   }
 });
 
-afterAll(async () => {
-  await removeTestBucket(store, bucket);
-  store.destroy();
-  await removeDir(dir);
-});
+afterAll(() => closeTestBed({ store, bucket, dir }));
 
 async function loggedFiles(stateDir: string): Promise<number> {
   const journal = path.join(stateDir, 'journal');

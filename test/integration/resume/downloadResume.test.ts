@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { S3Store } from '../../../electron/engine/s3/store.js';
 import type { DownloadRecord } from '../../../electron/engine/journal.js';
 import { cliEnv, ferry, killWhen } from '../../support/cli.js';
-import { removeDir, sha256File, tempDir, writeRandomFile } from '../../support/files.js';
-import { createTestBucket, removeTestBucket, testEngine, testStore } from '../../support/s3.js';
+import { sha256File, writeRandomFile } from '../../support/files.js';
+import { testEngine, closeTestBed, openTestBed } from '../../support/s3.js';
 
 const MiB = 1024 * 1024;
 const RANGE_COUNT = 30;
@@ -19,9 +19,7 @@ let dir: string;
 let source: string;
 
 beforeAll(async () => {
-  store = testStore();
-  bucket = await createTestBucket(store, 'resume-down');
-  dir = await tempDir('resume-down');
+  ({ store, bucket, dir } = await openTestBed('resume-down'));
   source = path.join(dir, 'disk.img');
   await writeRandomFile(source, RANGE_COUNT * 5 * MiB - 999);
   const engine = testEngine({ settings: { partSize: 5 * MiB } });
@@ -30,11 +28,7 @@ beforeAll(async () => {
   engine.close();
 });
 
-afterAll(async () => {
-  await removeTestBucket(store, bucket);
-  store.destroy();
-  await removeDir(dir);
-});
+afterAll(() => closeTestBed({ store, bucket, dir }));
 
 async function journal(stateDir: string): Promise<DownloadRecord[]> {
   const folder = path.join(stateDir, 'journal');

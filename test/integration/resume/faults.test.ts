@@ -11,8 +11,8 @@ import type { S3Store } from '../../../electron/engine/s3/store.js';
 import type { TransferEvent } from '../../../shared/transfer.js';
 import { repoRoot } from '../../support/cli.js';
 import { startFaultProxy } from '../../support/faultProxy.js';
-import { removeDir, sha256File, tempDir, treeHashes, writeRandomFile } from '../../support/files.js';
-import { createTestBucket, incompleteUploads, removeTestBucket, testAccount, testEngine, testStore } from '../../support/s3.js';
+import { sha256File, treeHashes, writeRandomFile } from '../../support/files.js';
+import { incompleteUploads, testAccount, testEngine, closeTestBed, openTestBed } from '../../support/s3.js';
 
 const MiB = 1024 * 1024;
 
@@ -20,17 +20,9 @@ let store: S3Store;
 let bucket: string;
 let dir: string;
 
-beforeAll(async () => {
-  store = testStore();
-  bucket = await createTestBucket(store, 'faults');
-  dir = await tempDir('faults');
-});
+beforeAll(async () => ({ store, bucket, dir } = await openTestBed('faults')));
 
-afterAll(async () => {
-  await removeTestBucket(store, bucket);
-  store.destroy();
-  await removeDir(dir);
-});
+afterAll(() => closeTestBed({ store, bucket, dir }));
 
 // A deterministic stream of "random" numbers, so a failing run can be repeated exactly.
 function seeded(seed: number): () => number {

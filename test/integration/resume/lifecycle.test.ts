@@ -10,9 +10,9 @@ import { md5, multipartEtag } from '../../../electron/engine/checksum.js';
 import { Journal, uploadPhase, type UploadRecord } from '../../../electron/engine/journal.js';
 import type { S3Store } from '../../../electron/engine/s3/store.js';
 import { cliEnv, ferry, killWhen, repoRoot } from '../../support/cli.js';
-import { removeDir, tempDir, writeRandomFile } from '../../support/files.js';
+import { writeRandomFile } from '../../support/files.js';
 import { startHttpFaultProxy, type HttpFaultProxy } from '../../support/httpFaultProxy.js';
-import { createTestBucket, incompleteUploads, removeTestBucket, testAccount, testEngine, testStore } from '../../support/s3.js';
+import { incompleteUploads, testAccount, testEngine, closeTestBed, openTestBed } from '../../support/s3.js';
 
 const MiB = 1024 * 1024;
 const PART_COUNT = 12;
@@ -28,20 +28,14 @@ const isCreate = (method: string, url: string) => method === 'POST' && /[?&]uplo
 const isComplete = (method: string, url: string) => method === 'POST' && /[?&]uploadId=/.test(url) && !/[?&]partNumber=/.test(url);
 
 beforeAll(async () => {
-  store = testStore();
-  bucket = await createTestBucket(store, 'lifecycle');
-  dir = await tempDir('lifecycle');
+  ({ store, bucket, dir } = await openTestBed('lifecycle'));
   source = path.join(dir, 'video.bin');
   await writeRandomFile(source, PART_COUNT * 5 * MiB - 4321);
   const bytes = await readFile(source);
   expectedEtag = multipartEtag(Array.from({ length: PART_COUNT }, (_, i) => md5(bytes.subarray(i * 5 * MiB, (i + 1) * 5 * MiB))));
 });
 
-afterAll(async () => {
-  await removeTestBucket(store, bucket);
-  store.destroy();
-  await removeDir(dir);
-});
+afterAll(() => closeTestBed({ store, bucket, dir }));
 
 async function records(stateDir: string): Promise<UploadRecord[]> {
   return (await new Journal(stateDir).list()).filter((r): r is UploadRecord => r.kind === 'upload');

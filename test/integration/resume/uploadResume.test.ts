@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { S3Store } from '../../../electron/engine/s3/store.js';
 import { journalId, type UploadRecord } from '../../../electron/engine/journal.js';
 import { cliEnv, ferry, killWhen } from '../../support/cli.js';
-import { removeDir, sha256File, tempDir, writeRandomFile } from '../../support/files.js';
-import { createTestBucket, incompleteUploads, removeTestBucket, testAccount, testStore } from '../../support/s3.js';
+import { sha256File, writeRandomFile } from '../../support/files.js';
+import { incompleteUploads, testAccount, closeTestBed, openTestBed } from '../../support/s3.js';
 
 const MiB = 1024 * 1024;
 const PARTS_IN_FLIGHT = 2;
@@ -21,18 +21,12 @@ let dir: string;
 let source: string;
 
 beforeAll(async () => {
-  store = testStore();
-  bucket = await createTestBucket(store, 'resume-up');
-  dir = await tempDir('resume-up');
+  ({ store, bucket, dir } = await openTestBed('resume-up'));
   source = path.join(dir, 'video.bin');
   await writeRandomFile(source, PART_COUNT * 5 * MiB - 1234);
 });
 
-afterAll(async () => {
-  await removeTestBucket(store, bucket);
-  store.destroy();
-  await removeDir(dir);
-});
+afterAll(() => closeTestBed({ store, bucket, dir }));
 
 async function journalRecords(stateDir: string): Promise<UploadRecord[]> {
   const folder = path.join(stateDir, 'journal');
