@@ -25,6 +25,7 @@ export type ErrorCode =
   | 'TlsError'
   | 'Throttled'
   | 'ServerError'
+  | 'ServerUnavailable'
   | 'Timeout'
   | 'NetworkError'
   | 'Cancelled'

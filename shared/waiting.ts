@@ -14,6 +14,7 @@ export function serverName(server: string): string {
 
 function why(error: ErrorInfo): string {
   if (error.code === 'Timeout') return 'no answer';
+  if (error.code === 'ServerUnavailable') return 'server unavailable';
   if (/refused/i.test(error.message)) return 'connection refused';
   if (/could not be found|ENOTFOUND|EAI_AGAIN/i.test(error.message)) return 'name not found';
   return 'connection lost';

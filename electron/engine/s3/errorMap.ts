@@ -160,8 +160,13 @@ export function translateS3Error(thrown: unknown, ctx: ErrorContext = {}): Ferry
   }
   if (status === 403) return new FerryError('AccessDenied', `Access denied to ${at}${doing(ctx)}.`, opts);
   if (status === 412) return new FerryError('RemoteChanged', `${at} changed on the server during the transfer.`, opts);
-  if (status === 429 || status === 503) {
+  if (status === 429) {
     return new FerryError('Throttled', `The server is busy (HTTP ${status})${doing(ctx)}.`, { ...opts, retryable: true });
+  }
+  // 503 without SlowDown, 502, 504: no working server behind the address (one restarting, a
+  // gateway without its backend). Waited out like an unreachable server, not counted as attempts.
+  if (status === 502 || status === 503 || status === 504) {
+    return new FerryError('ServerUnavailable', `The server is unavailable (HTTP ${status})${doing(ctx)}.`, { ...opts, retryable: true });
   }
   if (status !== undefined && status >= 500) {
     return new FerryError('ServerError', `The server failed (HTTP ${status} ${name})${doing(ctx)}${detail}.`, { ...opts, retryable: true });

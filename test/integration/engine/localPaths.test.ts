@@ -136,7 +136,11 @@ describe('symbolic links in the download folder', () => {
     expect(result.failures[0]?.error.message).toContain('symbolic link');
     const prefixLinked = await engine.runDownloads(await engine.planDownloads(bucket, 'm/', target));
     expect(prefixLinked.done).toBe(0);
-    expect(prefixLinked.failures.map((f) => f.error.code)).toEqual(['PathOutsideTarget']);
+    // The prefix's own folder is refused, and so is the file below it.
+    expect(prefixLinked.failures.map((f) => [f.item, f.error.code]).sort()).toEqual([
+      [path.join(target, 'm'), 'PathOutsideTarget'],
+      [`s3://${bucket}/m/z.txt`, 'PathOutsideTarget'],
+    ]);
 
     expect(await readdir(outside)).toEqual([]);
     expect(await readFile(path.join(target, 'l', 'fine.txt'), 'utf8')).toBe('fine');

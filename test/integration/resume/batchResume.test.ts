@@ -48,6 +48,16 @@ function resumedCount(stderr: string): number {
   return Number(match[1]);
 }
 
+/**
+ * The files logged are skipped; so are those the killed run finished but had not logged yet (at
+ * most the 2 in flight), which the rerun finds on the other side with the same content.
+ */
+function expectResumed(stderr: string, logged: number): void {
+  const count = resumedCount(stderr);
+  expect(count).toBeGreaterThanOrEqual(logged);
+  expect(count).toBeLessThanOrEqual(logged + 2);
+}
+
 describe('folder and prefix resume after SIGKILL', () => {
   it('a folder upload skips the files it had finished', async () => {
     const stateDir = path.join(dir, 'state-up');
@@ -55,7 +65,7 @@ describe('folder and prefix resume after SIGKILL', () => {
     const logged = await killAfterFiles(args, stateDir, 60);
     const again = await ferry(args, cliEnv(dir, { FERRY_STATE_DIR: stateDir }));
     expect(again.code).toBe(0);
-    expect(resumedCount(again.stderr)).toBe(logged);
+    expectResumed(again.stderr, logged);
     expect(await loggedFiles(stateDir)).toBe(0);
 
     const out = path.join(dir, 'check-up');
@@ -70,7 +80,7 @@ describe('folder and prefix resume after SIGKILL', () => {
     const logged = await killAfterFiles(args, stateDir, 60);
     const again = await ferry(args, cliEnv(dir, { FERRY_STATE_DIR: stateDir }));
     expect(again.code).toBe(0);
-    expect(resumedCount(again.stderr)).toBe(logged);
+    expectResumed(again.stderr, logged);
     expect(await treeHashes(path.join(out, 'docs'))).toEqual(await treeHashes(folder));
     expect(await loggedFiles(stateDir)).toBe(0);
   });
