@@ -128,7 +128,7 @@ export class UploadTransfer extends Transfer<UploadJob> {
           writer?.update((r) => r.parts.push({ n: index + 1, etag, md5: digest.toString('hex'), crc32 }));
         };
         if (range.length > ctx.buffers.capacity) {
-          // Larger than the whole memory budget (a 5 TiB file has 525 MiB parts): hashed in one
+          // Larger than all the part buffers (a 5 TiB file has 525 MiB parts): hashed in one
           // pass, then streamed from the file; a change in between fails the part's Content-MD5.
           const { digest, crc32 } = await this.hashRange(file, range, signal);
           const body = { length: range.length, open: () => file.createReadStream({ start: range.offset, end: range.offset + range.length - 1, autoClose: false, highWaterMark: STREAM_CHUNK_BYTES }) };
