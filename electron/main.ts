@@ -9,7 +9,9 @@
 // renderer/index.html (the built renderer).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, session, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Notification, session, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import type { BatchEvent } from '../shared/api.js';
+import { batchNotice } from '../shared/batchNotice.js';
 import { defaultStateDir } from './engine/journal.js';
 import { FerryService } from './services/ferryService.js';
 import { KeytarSecretStore } from './services/secretStore.js';
@@ -81,8 +83,15 @@ function wireServices(): FerryService {
   });
   ferry.onEvent((event) => {
     if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(EVENT_CHANNEL, event);
+    if (event.type === 'batch') void notify(ferry, event);
   });
   return ferry;
+}
+
+/** A system notification when a long batch ends (the renderer does this itself in a browser). */
+async function notify(ferry: FerryService, event: BatchEvent): Promise<void> {
+  const notice = batchNotice(event, (await ferry.queue).settings().notifyAfterSeconds);
+  if (notice && Notification.isSupported()) new Notification({ title: notice.title, body: notice.body }).show();
 }
 
 /** No web contents may leave the app's pages or open another window. */
@@ -131,7 +140,16 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   app.on('second-instance', focusMainWindow);
   app.on('web-contents-created', (_event, contents) => guardNavigation(contents));
-  app.on('will-quit', () => service?.close());
+  // Running transfers are paused (their journals resume them on the next start) before the app goes.
+  let closed = false;
+  app.on('will-quit', (event) => {
+    if (closed || !service) return;
+    event.preventDefault();
+    void service.close().finally(() => {
+      closed = true;
+      app.quit();
+    });
+  });
   app.on('window-all-closed', () => {
     // macOS apps stay alive without windows until the user quits them.
     if (process.platform !== 'darwin') app.quit();

@@ -5,7 +5,8 @@
 
 import { z } from 'zod';
 import type { ErrorInfo } from './errors.js';
-import type { ObjectHeaders, TransferEvent } from './transfer.js';
+import type { AppSettings, ChunkHeader, QueueBatch, QueueRow } from './queue.js';
+import type { ObjectHeaders, TransferConflict, TransferEvent } from './transfer.js';
 
 // ---- plain data ----------------------------------------------------------------------------
 
@@ -67,6 +68,11 @@ export interface ObjectDetails extends Omit<ObjectHeaders, 'metadata'> {
 
 export type ConnectionTest = { ok: true; buckets: number } | { ok: false; error: ErrorInfo };
 
+export interface QueueSnapshot {
+  rows: QueueRow[];
+  batches: QueueBatch[];
+}
+
 export interface DownloadStarted {
   batchId: string;
   /** Where the files land, as the host sees it. */
@@ -100,6 +106,11 @@ export const accountInput = z
 export type AccountInput = z.infer<typeof accountInput>;
 
 const accountRef = z.object({ accountId: id });
+// Rows of the queue; omitted: every row.
+const rowIds = z.object({ ids: z.array(id).max(1_000_000).optional() });
+const ifExists = z.enum(['overwrite', 'skip', 'rename', 'different', 'ask']);
+// A path inside a dropped folder, as the browser gives it ("photos/2024/a.jpg"): the engine maps it to a key.
+const relativePath = z.string().min(1).max(4096);
 const bucketRef = accountRef.extend({ bucket });
 
 /** Every call: its request schema, and (as a type) its response. */
@@ -130,7 +141,43 @@ export const calls = {
    * any name that would leave the folder.
    */
   'transfers.download': bucketRef.extend({ keys: z.array(key).max(100_000), prefixes: z.array(key).max(1_000) }),
+  /** Cancels every row of a batch (and its planning, if it is still finding files). */
   'transfers.cancel': z.object({ batchId: id }),
+  /**
+   * Uploads local files and folders (as `cp -r` does) into the prefix. Returns at once: the folders
+   * are walked and the rows arrive as `queue` events. Electron: the paths of a drop or a dialog.
+   */
+  'transfers.upload': bucketRef.extend({ prefix, paths: z.array(z.string().min(1).max(4096)).min(1).max(100_000) }),
+  /**
+   * The browser-hosted mode's drop: the files' relative paths and sizes. Answers once the targets
+   * that exist are settled (questions answered) with a stream per file to send; the bytes then
+   * come as chunk frames (ChunkHeader) into a spool file on the host, and each file goes up from
+   * there like any other.
+   */
+  'transfers.uploadFromBrowser': bucketRef.extend({
+    prefix,
+    files: z.array(z.object({ path: relativePath, size: z.number().int().min(0).max(5 * 1024 ** 4), lastModified: z.number().optional() })).max(100_000),
+    emptyFolders: z.array(relativePath).max(100_000),
+  }),
+  /** The answer to a `conflict` event. */
+  'transfers.answerConflict': z.object({ conflictId: id, action: z.enum(['overwrite', 'skip', 'rename', 'different']), applyToAll: z.boolean().optional() }),
+  'queue.list': z.object({}),
+  'queue.pause': rowIds,
+  'queue.resume': rowIds,
+  'queue.cancel': rowIds,
+  'queue.retry': rowIds,
+  'queue.moveToTop': z.object({ ids: z.array(id).min(1).max(1_000_000) }),
+  'queue.clearFinished': z.object({}),
+  'settings.get': z.object({}),
+  'settings.set': z
+    .object({
+      partsInFlight: z.number().int().min(1).max(64),
+      filesInFlight: z.number().int().min(1).max(256),
+      bandwidthLimit: z.number().int().min(0).max(100 * 1024 ** 3),
+      ifExists,
+      notifyAfterSeconds: z.number().int().min(0).max(86_400),
+    })
+    .partial(),
 } as const;
 
 export type CallName = keyof typeof calls;
@@ -153,8 +200,23 @@ export interface CallResponses {
   'browse.shareUrl': { url: string; expires: string };
   'transfers.download': DownloadStarted;
   'transfers.cancel': { cancelled: boolean };
+  'transfers.upload': { batchId: string };
+  'transfers.uploadFromBrowser': { batchId: string; streams: { index: number; streamId: string }[] };
+  'transfers.answerConflict': { answered: boolean };
+  'queue.list': QueueSnapshot;
+  'queue.pause': { changed: number };
+  'queue.resume': { changed: number };
+  'queue.cancel': { changed: number };
+  'queue.retry': { changed: number };
+  'queue.moveToTop': { changed: number };
+  'queue.clearFinished': { removed: number };
+  'settings.get': AppSettings;
+  'settings.set': AppSettings;
 }
 export type CallResponse<N extends CallName> = CallResponses[N];
+
+/** The host's answer to one chunk: the stream's bytes on disk so far, or why it stopped (Cancelled: stop sending). */
+export type ChunkResult = { ok: true; value: { received: number } } | { ok: false; error: ErrorInfo };
 
 /** What a transport carries back for one call. */
 export type CallResult<N extends CallName> = { ok: true; value: CallResponse<N> } | { ok: false; error: ErrorInfo };
@@ -165,27 +227,48 @@ export type ListingEvent =
   | { type: 'listing'; listingId: string; objects: ObjectRow[]; prefixes: string[]; done: false }
   | { type: 'listing'; listingId: string; objects: ObjectRow[]; prefixes: string[]; done: true; error?: ErrorInfo };
 
+/** A batch whose rows have all ended (again, after a retry): what a notification tells. */
 export type BatchEvent = {
   type: 'batch';
   batchId: string;
-  kind: 'download';
+  kind: 'upload' | 'download';
+  label: string;
   status: 'done' | 'failed' | 'cancelled';
   files: number;
   done: number;
   bytes: number;
+  /** From the batch's first row starting to its last ending. */
+  seconds: number;
   failures: { item: string; error: ErrorInfo }[];
 };
 
-export type AppEvent = ListingEvent | BatchEvent | TransferEvent;
+/** Rows that changed since the last such event (a few a second at most), and rows that are gone. */
+export type QueueEvent = { type: 'queue'; rows: QueueRow[]; removed: string[] };
+
+/** A batch was made, or its planning moved on (done, refused or skipped items). */
+export type QueueBatchEvent = { type: 'queueBatch'; batch: QueueBatch };
+
+/** A target exists and the policy is 'ask': answer with `transfers.answerConflict`. `closed`: answered (elsewhere) or its batch cancelled. */
+export type ConflictEvent =
+  | { type: 'conflict'; conflictId: string; batchId: string; conflict: TransferConflict }
+  | { type: 'conflictClosed'; conflictId: string };
+
+export type SettingsEvent = { type: 'settings'; settings: AppSettings };
+
+export type AppEvent = ListingEvent | BatchEvent | QueueEvent | QueueBatchEvent | ConflictEvent | SettingsEvent | TransferEvent;
 
 /** The one API the renderer sees, whichever transport carries it. */
 export interface FerryBridge {
   call<N extends CallName>(name: N, request: CallRequest<N>): Promise<CallResult<N>>;
   /** Returns a function that stops listening. */
   onEvent(listener: (event: AppEvent) => void): () => void;
+  /** Browser-hosted mode only: one chunk of a `transfers.uploadFromBrowser` stream, answered once it is on the host's disk. */
+  sendChunk?(header: Omit<ChunkHeader, 'id'>, bytes: ArrayBuffer): Promise<ChunkResult>;
+  /** Electron only: the path of a dropped or chosen File (webUtils.getPathForFile); '' for one not from disk. */
+  pathForFile?(file: object): string;
 }
 
 // ---- the WebSocket transport's frames --------------------------------------------------------
 
 export type ClientFrame = { id: number; call: string; request: unknown };
-export type ServerFrame = { id: number; result: CallResult<CallName> } | { event: AppEvent };
+export type ServerFrame = { id: number; result: CallResult<CallName> | ChunkResult } | { event: AppEvent };

@@ -30,6 +30,8 @@ export interface DownloadJob {
   listed?: { size: number; etag: string; lastModified?: Date };
   /** Carried into progress events, so a UI can tell which of its batches a transfer belongs to. */
   batchId?: string;
+  /** The transfer's id in progress events (a queue row's); a new one when absent. */
+  id?: string;
 }
 
 const MiB = 1024 * 1024;

@@ -1,13 +1,13 @@
 // The transfer engine's front door: one object per account, running uploads and downloads.
 
 import { randomUUID } from 'node:crypto';
-import { stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import type { S3Endpoint } from '../../shared/account.js';
 import type { ErrorInfo } from '../../shared/errors.js';
 import type { ObjectHeaders, TransferEvent, VerifyResult } from '../../shared/transfer.js';
 import { planDownloads, planUploads, type DownloadPlan, type UploadPlan } from './batchPlan.js';
 import type { EngineContext } from './context.js';
-import { DownloadTransfer, type DownloadJob } from './download.js';
+import { DownloadTransfer, temporaryPathFor, type DownloadJob } from './download.js';
 import { FerryError, asFerryError, cancelledError, pausedError } from './errors.js';
 import { anySignal, followSignal } from './abort.js';
 import { FolderCache } from './folderCache.js';
@@ -145,8 +145,13 @@ export class TransferEngine {
     this.store.destroy();
   }
 
-  private meter(kind: 'upload' | 'download', bucket: string, key: string, localPath: string, batchId?: string): TransferMeter {
-    return new TransferMeter(this.ctx.hub, { id: randomUUID(), kind, bucket, key, localPath, batchId });
+  private meter(kind: 'upload' | 'download', bucket: string, key: string, localPath: string, batchId?: string, id?: string): TransferMeter {
+    return new TransferMeter(this.ctx.hub, { id: id ?? randomUUID(), kind, bucket, key, localPath, batchId });
+  }
+
+  /** The server this engine talks to, as journals name it (endpoint URL, or "aws:<region>"). */
+  get server(): string {
+    return this.ctx.server;
   }
 
   /**
@@ -154,13 +159,13 @@ export class TransferEngine {
    * the upload and its journal are kept, and it rejects with Paused; the same call resumes it.
    */
   async upload(job: UploadJob, signal?: AbortSignal, pause?: AbortSignal): Promise<VerifyResult> {
-    const transfer = new UploadTransfer(job, this.meter('upload', job.bucket, job.key, job.source, job.batchId), this.ctx, signal, pause);
+    const transfer = new UploadTransfer(job, this.meter('upload', job.bucket, job.key, job.source, job.batchId, job.id), this.ctx, signal, pause);
     return this.inFileSlot(() => transfer.run(), signal, pause);
   }
 
   /** One object down, waiting for a free file slot; `pause` as for upload (the partial file is kept). */
   async download(job: DownloadJob, signal?: AbortSignal, pause?: AbortSignal): Promise<VerifyResult> {
-    const transfer = new DownloadTransfer(job, this.meter('download', job.bucket, job.key, job.target, job.batchId), this.ctx, signal, pause);
+    const transfer = new DownloadTransfer(job, this.meter('download', job.bucket, job.key, job.target, job.batchId, job.id), this.ctx, signal, pause);
     return this.inFileSlot(() => transfer.run(), signal, pause);
   }
 
@@ -373,17 +378,7 @@ export class TransferEngine {
       entry: (job) => ({ id: job.source, key: job.key, size: job.size, mtimeMs: job.mtimeMs }),
       // Unchanged since that run: same key, size and modification time.
       stillDone: (job, before) => Promise.resolve(before.key === job.key && before.size === job.size && before.mtimeMs === job.mtimeMs),
-      prepare:
-        conflicts &&
-        (async (jobs, resumedBatch) => {
-          const interrupted = new Set((await this.interrupted()).map((r) => r.id));
-          // The lookups wait out an unreachable server as transfers do, and say so the same way.
-          const lookups = randomUUID();
-          const onRetry = (notice: RetryNotice) =>
-            this.emit({ type: 'retry', transferId: lookups, segment: -1, attempt: notice.attempt, delayMs: notice.delayMs, error: notice.error.toInfo(), waitingUntil: notice.waitingUntil, server: this.ctx.server });
-          const limits = { inFlight: this.settings.filesInFlight, signal, partSize: this.settings.partSize, resumedBatch, onRetry };
-          return prepareUploads(this.store, plan, jobs, conflicts, { ...limits, interrupted: (job) => interrupted.has(journalId('upload', this.ctx.server, job.bucket, job.key, job.source)) });
-        }),
+      prepare: conflicts && ((jobs, resumedBatch) => this.settleUploads(plan, jobs, conflicts, signal, resumedBatch)),
       transfer: (job) => this.upload(job, signal),
       item: (job) => job.source,
     });
@@ -392,6 +387,72 @@ export class TransferEngine {
     result.resumedBytes += this.resumedBytes - resumedBefore;
     this.ctx.buffers.trim();
     return result;
+  }
+
+  /**
+   * Looks up which of a plan's keys exist and settles each by the policy (questions asked one at a
+   * time, in order), before any file moves. `resumedBatch`: an interrupted run of the same batch
+   * logged some files, so a target with the same content is its work, not a conflict.
+   */
+  async settleUploads<J extends UploadPlan['files'][number]>(plan: UploadPlan, jobs: J[], conflicts: ConflictOptions, signal: AbortSignal, resumedBatch = false): Promise<PreparedItem<J>[]> {
+    const interrupted = new Set((await this.interrupted()).map((r) => r.id));
+    // The lookups wait out an unreachable server as transfers do, and say so the same way.
+    const lookups = randomUUID();
+    const onRetry = (notice: RetryNotice) =>
+      this.emit({ type: 'retry', transferId: lookups, segment: -1, attempt: notice.attempt, delayMs: notice.delayMs, error: notice.error.toInfo(), waitingUntil: notice.waitingUntil, server: this.ctx.server });
+    const limits = { inFlight: this.settings.filesInFlight, signal, partSize: this.settings.partSize, resumedBatch, onRetry };
+    return prepareUploads(this.store, plan, jobs, conflicts, { ...limits, interrupted: (job) => interrupted.has(journalId('upload', this.ctx.server, job.bucket, job.key, job.source)) });
+  }
+
+  /** As settleUploads, for the local files a download would write. */
+  async settleDownloads<J extends DownloadPlan['files'][number]>(plan: DownloadPlan, jobs: J[], conflicts: ConflictOptions, signal: AbortSignal, resumedBatch = false): Promise<PreparedItem<J>[]> {
+    const interrupted = new Set((await this.interrupted()).map((r) => r.id));
+    const limits = { inFlight: this.settings.filesInFlight, signal, partSize: this.settings.partSize, resumedBatch };
+    return prepareDownloads(plan, jobs, conflicts, { ...limits, interrupted: (job) => interrupted.has(journalId('download', this.ctx.server, job.bucket, job.key, job.target)) });
+  }
+
+  /** "Overwrite if different": whether the local file has the content whose ETag (and size) is given. */
+  sameContent(file: string, etag: string | undefined, size: number, signal?: AbortSignal): Promise<boolean> {
+    return sameContent(file, etag, size, this.settings.partSize, signal);
+  }
+
+  /** Makes a download's local folders (empty ones included), below `root` and never through a link. */
+  async makeLocalFolders(folders: string[], root: string): Promise<{ made: number; failures: { item: string; error: ErrorInfo }[] }> {
+    const out = { made: 0, failures: [] as { item: string; error: ErrorInfo }[] };
+    for (const folder of folders) {
+      await this.ctx.folders.ensure(folder, root).then(
+        () => out.made++,
+        (error: unknown) => out.failures.push({ item: folder, error: asFerryError(error).toInfo() }),
+      );
+    }
+    return out;
+  }
+
+  /**
+   * Forgets an interrupted or paused transfer that will not be resumed: an upload's multipart
+   * upload is aborted (if that fails, its record is kept as "to clean up" and the error thrown),
+   * a download's partial file removed. Nothing to do for one that never started.
+   */
+  async discard(kind: 'upload' | 'download', bucket: string, key: string, local: string): Promise<void> {
+    const journal = this.ctx.journal;
+    if (!journal) return;
+    const id = journalId(kind, this.ctx.server, bucket, key, local);
+    const record = (await journal.list()).find((r) => r.id === id);
+    if (kind === 'download') {
+      await rm(temporaryPathFor(local), { force: true });
+      if (record) await journal.remove(id);
+      return;
+    }
+    if (!record || record.kind !== 'upload') return;
+    if (record.uploadId) {
+      try {
+        await this.store.abortMultipartUpload({ bucket, key, uploadId: record.uploadId }, { interactive: true });
+      } catch (error) {
+        await journal.write({ ...record, phase: 'aborting', updatedAt: new Date().toISOString() });
+        throw error;
+      }
+    }
+    await journal.remove(id);
   }
 
   /** Runs a download plan; `conflicts`: what to do with local files that exist (without it, they are replaced). */
@@ -417,13 +478,7 @@ export class TransferEngine {
       // The object is unchanged (ETag) and its file is still on disk.
       stillDone: (job, before) =>
         before.etag === job.listed?.etag && before.size === job.size ? stat(job.target).then((s) => s.size === job.size, () => false) : Promise.resolve(false),
-      prepare:
-        conflicts &&
-        (async (jobs, resumedBatch) => {
-          const interrupted = new Set((await this.interrupted()).map((r) => r.id));
-          const limits = { inFlight: this.settings.filesInFlight, signal, partSize: this.settings.partSize, resumedBatch };
-          return prepareDownloads(plan, jobs, conflicts, { ...limits, interrupted: (job) => interrupted.has(journalId('download', this.ctx.server, job.bucket, job.key, job.target)) });
-        }),
+      prepare: conflicts && ((jobs, resumedBatch) => this.settleDownloads(plan, jobs, conflicts, signal, resumedBatch)),
       transfer: (job) => this.download(job, signal),
       item: (job) => `s3://${job.bucket}/${job.key}`,
     });

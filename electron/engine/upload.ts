@@ -22,6 +22,8 @@ export interface UploadJob {
   headers?: ObjectHeaders;
   /** Carried into progress events, so a UI can tell which of its batches a transfer belongs to. */
   batchId?: string;
+  /** The transfer's id in progress events (a queue row's); a new one when absent. */
+  id?: string;
 }
 
 // Aborting a multipart upload must not depend on the signal that cancelled it.

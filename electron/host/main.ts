@@ -68,8 +68,10 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`Ferry is running. Open:\n\n  ${host.url}\n\nDownloads go to ${path.resolve(values.downloads)}. Ctrl+C stops.\n`);
   const stop = () => {
-    service.close();
-    void host.close().then(() => process.exit(0));
+    void service
+      .close()
+      .then(() => host.close())
+      .then(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

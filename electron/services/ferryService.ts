@@ -1,16 +1,15 @@
 // The API both transports serve (Electron IPC and the browser-hosted mode's WebSocket): validates
-// each request against shared/api.ts, then browses buckets and runs downloads through the engine.
-// Plain Node: nothing here knows about windows or sockets.
+// each request against shared/api.ts, then browses buckets through the engine and runs transfers
+// through the queue (queueService.ts). Plain Node: nothing here knows about windows or sockets.
 
-import { randomUUID } from 'node:crypto';
-import { calls, type Account, type AppEvent, type AppInfo, type CallName, type CallRequest, type CallResponse, type CallResult, type ObjectDetails } from '../../shared/api.js';
+import { calls, type Account, type AppEvent, type AppInfo, type CallName, type CallRequest, type CallResponse, type CallResult, type ChunkResult, type ObjectDetails } from '../../shared/api.js';
+import type { ChunkHeader } from '../../shared/queue.js';
 import { FerryError, asFerryError } from '../engine/errors.js';
 import { TransferEngine } from '../engine/engine.js';
-import type { DownloadPlan } from '../engine/batchPlan.js';
-import { mapInFlight } from '../engine/inFlight.js';
 import { Journal } from '../engine/journal.js';
 import type { TransferSettings } from '../engine/settings.js';
 import { AccountService } from './accounts.js';
+import { QueueService } from './queueService.js';
 import type { SecretStore } from './secretStore.js';
 
 export interface FerryServiceOptions {
@@ -32,8 +31,6 @@ type Handlers = { [N in CallName]: (request: CallRequest<N>) => Promise<CallResp
 
 // One listing page's worth of keys; S3 returns at most 1,000 per request.
 const LIST_PAGE = 1000;
-// Items of a download selection planned at once (a HEAD each, or a listing for a folder).
-const PLANS_IN_FLIGHT = 16;
 
 /** Aborts the operation under `id`; false when there is none (finished already, or never was). */
 function abortIn(running: Map<string, AbortController>, id: string): boolean {
@@ -46,14 +43,32 @@ export class FerryService {
   readonly accounts: AccountService;
   private readonly engines = new Map<string, Promise<TransferEngine>>();
   private readonly listings = new Map<string, AbortController>();
-  private readonly batches = new Map<string, AbortController>();
   private readonly listeners = new Set<(event: AppEvent) => void>();
   private downloadFolder: string;
   private readonly handlers: Handlers;
+  /** The transfer queue, opened from disk (its interrupted rows found) once at start. */
+  readonly queue: Promise<QueueService>;
 
   constructor(private readonly options: FerryServiceOptions) {
     this.accounts = new AccountService(options.configDir, options.secrets, options.env);
     this.downloadFolder = options.downloadFolder;
+    const journal = new Journal(options.stateDir);
+    this.queue = QueueService.open({
+      stateDir: options.stateDir,
+      configDir: options.configDir,
+      journal,
+      engineFor: (accountId) => this.engine(accountId),
+      accountForServer: async (server) => {
+        for (const account of await this.accounts.list()) {
+          const endpoint = AccountService.endpointOf(account);
+          if ((endpoint.endpoint ?? `aws:${endpoint.region}`) === server) return account.id;
+        }
+        return undefined;
+      },
+      emit: (event) => this.emit(event),
+    });
+    // A queue that cannot open fails each call that needs it with its reason; nothing else waits on it.
+    this.queue.catch(() => undefined);
     this.handlers = {
       'app.info': async () => ({ version: options.version, mode: options.mode, keychain: await options.secrets.status(), downloadFolder: this.downloadFolder }),
       'app.chooseDownloadFolder': async () => {
@@ -94,8 +109,23 @@ export class FerryService {
         const url = await (await this.engine(r.accountId)).presignGet(r.bucket, r.key, r.expiresSeconds);
         return { url, expires: new Date(Date.now() + r.expiresSeconds * 1000).toISOString() };
       },
-      'transfers.download': (r) => this.download(r.accountId, r.bucket, r.keys, r.prefixes),
-      'transfers.cancel': (r) => Promise.resolve({ cancelled: abortIn(this.batches, r.batchId) }),
+      'transfers.download': async (r) => (await this.queue).download(r.accountId, r.bucket, r.keys, r.prefixes, this.downloadFolder),
+      'transfers.cancel': async (r) => ({ cancelled: await (await this.queue).cancelBatch(r.batchId) }),
+      'transfers.upload': async (r) => {
+        await this.accounts.get(r.accountId);
+        return (await this.queue).upload(r.accountId, r.bucket, r.prefix, r.paths);
+      },
+      'transfers.uploadFromBrowser': async (r) => (await this.queue).uploadFromBrowser(r.accountId, r.bucket, r.prefix, r.files, r.emptyFolders),
+      'transfers.answerConflict': async (r) => ({ answered: (await this.queue).answerConflict(r.conflictId, { action: r.action, applyToAll: r.applyToAll }) }),
+      'queue.list': async () => (await this.queue).snapshot(),
+      'queue.pause': async (r) => ({ changed: (await this.queue).pause(r.ids) }),
+      'queue.resume': async (r) => ({ changed: (await this.queue).resume(r.ids) }),
+      'queue.cancel': async (r) => ({ changed: await (await this.queue).cancel(r.ids) }),
+      'queue.retry': async (r) => ({ changed: (await this.queue).retry(r.ids) }),
+      'queue.moveToTop': async (r) => ({ changed: (await this.queue).moveToTop(r.ids) }),
+      'queue.clearFinished': async () => ({ removed: (await this.queue).clearFinished() }),
+      'settings.get': async () => (await this.queue).settings(),
+      'settings.set': async (r) => (await this.queue).updateSettings(r, this.engines.values()),
     };
   }
 
@@ -128,8 +158,19 @@ export class FerryService {
     }
   }
 
-  close(): void {
-    for (const c of [...this.listings.values(), ...this.batches.values()]) c.abort();
+  /** One chunk of a browser's dropped file (the browser-hosted mode's binary frames). */
+  async receiveChunk(header: ChunkHeader, bytes: Buffer): Promise<ChunkResult> {
+    try {
+      return await (await this.queue).receiveChunk(header, bytes);
+    } catch (error) {
+      return { ok: false, error: asFerryError(error).toInfo() };
+    }
+  }
+
+  /** Stops listings, pauses running transfers (their journals resume them on the next start), closes connections. */
+  async close(): Promise<void> {
+    for (const c of this.listings.values()) c.abort();
+    await this.queue.then((q) => q.close(), () => undefined);
     for (const engine of this.engines.values()) void engine.then((e) => e.close(), () => undefined);
     this.engines.clear();
   }
@@ -146,13 +187,18 @@ export class FerryService {
     if (!engine) {
       engine = (async () => {
         const account: Account = await this.accounts.get(accountId);
+        const queue = await this.queue;
+        const { partsInFlight, filesInFlight, bandwidthLimit } = queue.settings();
         const created = new TransferEngine({
           endpoint: AccountService.endpointOf(account),
           credentials: await this.accounts.credentialsOf(account),
-          settings: this.options.settings,
+          settings: { partsInFlight, filesInFlight, bandwidthLimit, ...this.options.settings },
           journal: new Journal(this.options.stateDir),
         });
-        created.on((event) => this.emit(event));
+        created.on((event) => {
+          queue.onTransferEvent(event);
+          this.emit(event);
+        });
         return created;
       })();
       this.engines.set(accountId, engine);
@@ -197,41 +243,5 @@ export class FerryService {
       storageClass: info.storageClass,
       metadata: info.headers.metadata ?? {},
     };
-  }
-
-  /** Plans every selected key and prefix into one batch below the download folder, then runs it in the background. */
-  private async download(accountId: string, bucket: string, keys: string[], prefixes: string[]) {
-    const engine = await this.engine(accountId);
-    // The engine creates the folder (and those below it) as the batch writes into it.
-    const folder = this.downloadFolder;
-    const batchId = randomUUID();
-    // One HEAD (a key) or listing (a prefix) per item, several at once: a selection can hold thousands.
-    const items = [...keys, ...prefixes.map((p) => (p.endsWith('/') ? p : `${p}/`))];
-    const plans = await mapInFlight(items, PLANS_IN_FLIGHT, (item) => engine.planDownloads(bucket, item, folder));
-    const plan: DownloadPlan = {
-      bucket,
-      keyOrPrefix: [...keys, ...prefixes].join('\n'),
-      folder: plans[0]?.folder ?? folder,
-      files: plans.flatMap((p) => p.files.map((f) => ({ ...f, batchId }))),
-      folders: plans.flatMap((p) => p.folders),
-      refused: plans.flatMap((p) => p.refused),
-    };
-    const controller = new AbortController();
-    this.batches.set(batchId, controller);
-    const bytes = plan.files.reduce((sum, f) => sum + f.size, 0);
-    void engine
-      .runDownloads(plan, controller.signal)
-      .then((result) => {
-        // The engine reports the plan's refused keys among its failures.
-        const failures = result.failures;
-        const status = controller.signal.aborted ? 'cancelled' : failures.length > 0 ? 'failed' : 'done';
-        this.emit({ type: 'batch', batchId, kind: 'download', status, files: plan.files.length, done: result.done, bytes: result.bytes, failures });
-      })
-      .catch((error: unknown) => {
-        const info = asFerryError(error).toInfo();
-        this.emit({ type: 'batch', batchId, kind: 'download', status: info.code === 'Cancelled' ? 'cancelled' : 'failed', files: plan.files.length, done: 0, bytes: 0, failures: [{ item: bucket, error: info }] });
-      })
-      .finally(() => this.batches.delete(batchId));
-    return { batchId, folder, files: plan.files.length, bytes };
   }
 }

@@ -5,67 +5,53 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ErrorInfo } from '../../shared/errors.js';
-import type { TransferKind } from '../../shared/transfer.js';
+import { FINISHED_STATES, type QueueRow, type QueueState } from '../../shared/queue.js';
 import { asFerryError } from '../engine/errors.js';
 
-export type QueueState = 'queued' | 'active' | 'paused' | 'done' | 'failed' | 'cancelled';
+export type { QueueRow, QueueState };
 
-export interface QueueRow {
-  id: string;
-  kind: TransferKind;
-  bucket: string;
-  key: string;
-  localPath: string;
-  size: number;
-  state: QueueState;
-  bytesDone: number;
-  error?: ErrorInfo;
-  /** The drop or selection the row came with. */
-  batchId?: string;
-  addedAt: number;
-}
-
-export type NewRow = Omit<QueueRow, 'state' | 'bytesDone' | 'addedAt' | 'error'>;
+/** A row as it is added: the queue sets its state, progress and time. */
+export type NewRow<R extends QueueRow = QueueRow> = Omit<R, 'state' | 'bytesDone' | 'addedAt' | 'error'>;
 
 /**
  * Runs one row's transfer: resolves when it is done; rejects with the engine's error, Paused (the
  * pause signal fired, what was done is kept) or Cancelled. The engine's journal makes running a
  * paused or interrupted row again continue where it stopped.
  */
-export type RunRow = (row: QueueRow, control: { cancel: AbortSignal; pause: AbortSignal }) => Promise<void>;
+export type RunRow<R extends QueueRow = QueueRow> = (row: R, control: { cancel: AbortSignal; pause: AbortSignal }) => Promise<void>;
 
-export interface QueueStorage {
-  load(): Promise<QueueRow[]>;
-  save(rows: readonly QueueRow[]): Promise<void>;
+export interface QueueStorage<R extends QueueRow = QueueRow> {
+  load(): Promise<R[]>;
+  save(rows: readonly R[]): Promise<void>;
 }
 
-export interface QueueOptions {
-  storage: QueueStorage;
-  run: RunRow;
+export interface QueueOptions<R extends QueueRow = QueueRow> {
+  storage: QueueStorage<R>;
+  run: RunRow<R>;
   /** Rows active at once. */
   inFlight: number;
-  /** Rows that changed since the last call (a few times a second, never every row). */
-  onChange?: (rows: QueueRow[]) => void;
+  /** Rows that changed since the last call (a few times a second, never every row), and rows removed. */
+  onChange?: (rows: R[], removed: string[]) => void;
   /** What cancelling a row that is not running must clean up (a paused upload's multipart upload). */
-  discard?: (row: QueueRow) => Promise<void>;
+  discard?: (row: R) => Promise<void>;
   changeIntervalMs?: number;
 }
 
-const FINISHED: readonly QueueState[] = ['done', 'failed', 'cancelled'];
-
-export class TransferQueue {
-  private readonly rows: QueueRow[];
-  private readonly options: QueueOptions;
+export class TransferQueue<R extends QueueRow = QueueRow> {
+  private readonly rows: R[];
+  private readonly byId = new Map<string, R>();
+  private readonly options: QueueOptions<R>;
   private inFlight: number;
   private readonly running = new Map<string, { cancel: AbortController; pause: AbortController; settled: Promise<void> }>();
   private readonly changed = new Set<string>();
+  private removed: string[] = [];
   private timer: NodeJS.Timeout | undefined;
   private saving: Promise<void> | undefined;
   private dirty = false;
 
-  private constructor(rows: QueueRow[], options: QueueOptions) {
+  private constructor(rows: R[], options: QueueOptions<R>) {
     this.rows = rows;
+    for (const row of rows) this.byId.set(row.id, row);
     this.options = options;
     this.inFlight = Math.max(1, options.inFlight);
   }
@@ -75,63 +61,91 @@ export class TransferQueue {
    * journals resume them), `interrupted` rows (transfers of the command line, found in the
    * journal) join as paused ones. Nothing starts until resumed or added.
    */
-  static async open(options: QueueOptions, interrupted: NewRow[] = []): Promise<TransferQueue> {
-    const rows = (await options.storage.load()).map((row) => (row.state === 'active' || row.state === 'queued' ? { ...row, state: 'paused' as const } : row));
-    const known = new Set(rows.map((r) => `${r.kind}\n${r.bucket}\n${r.key}\n${r.localPath}`));
+  static async open<R extends QueueRow>(options: QueueOptions<R>, interrupted: NewRow<R>[] = []): Promise<TransferQueue<R>> {
+    const rows = (await options.storage.load()).map((row): R => (row.state === 'active' || row.state === 'queued' ? { ...row, state: 'paused' } : row));
+    const identity = (r: Pick<QueueRow, 'kind' | 'bucket' | 'key' | 'localPath'>) => `${r.kind}\n${r.bucket}\n${r.key}\n${r.localPath}`;
+    const known = new Set(rows.filter((r) => !FINISHED_STATES.includes(r.state)).map(identity));
     for (const row of interrupted) {
-      if (!known.has(`${row.kind}\n${row.bucket}\n${row.key}\n${row.localPath}`)) rows.push({ ...row, state: 'paused', bytesDone: 0, addedAt: Date.now() });
+      if (!known.has(identity(row))) rows.push({ ...row, state: 'paused', bytesDone: 0, addedAt: Date.now() } as R);
     }
     const queue = new TransferQueue(rows, options);
     queue.persist();
     return queue;
   }
 
-  list(): readonly QueueRow[] {
+  list(): readonly R[] {
     return this.rows;
   }
 
-  add(rows: NewRow[]): void {
+  get(id: string): R | undefined {
+    return this.byId.get(id);
+  }
+
+  add(rows: NewRow<R>[]): void {
     const now = Date.now();
     for (const row of rows) {
-      this.rows.push({ ...row, state: 'queued', bytesDone: 0, addedAt: now });
-      this.touch(row.id);
+      const added = { ...row, state: 'queued', bytesDone: 0, addedAt: now } as R;
+      this.rows.push(added);
+      this.byId.set(added.id, added);
+      this.touch(added.id);
     }
     this.schedule();
   }
 
   /** Bytes moved by a running row (from the engine's progress events). */
   progress(id: string, bytesDone: number): void {
-    const row = this.find(id);
+    const row = this.byId.get(id);
     if (!row || row.state !== 'active') return;
     row.bytesDone = bytesDone;
     this.touch(id, false);
   }
 
+  /** Changes a row's other fields (a note, bytes received); `save`: worth writing to disk now. */
+  update(id: string, changes: Partial<Pick<R, 'note' | 'received'>>, save = false): void {
+    const row = this.byId.get(id);
+    if (!row) return;
+    Object.assign(row, changes);
+    this.touch(id, save);
+  }
+
   /** Queued rows wait; active ones stop taking new parts, finish those in flight, and keep what they did. */
-  pause(ids: string[]): void {
+  pause(ids?: string[]): number {
+    let changed = 0;
     for (const row of this.select(ids)) {
       if (row.state === 'queued') this.move(row, 'paused');
       else if (row.state === 'active') this.running.get(row.id)?.pause.abort();
+      else continue;
+      changed++;
     }
+    return changed;
   }
 
-  resume(ids: string[]): void {
-    for (const row of this.select(ids)) if (row.state === 'paused') this.move(row, 'queued');
+  resume(ids?: string[]): number {
+    let changed = 0;
+    for (const row of this.select(ids)) {
+      if (row.state !== 'paused') continue;
+      this.move(row, 'queued');
+      changed++;
+    }
     this.schedule();
+    return changed;
   }
 
   /** Failed rows go again, from their journals. */
-  retry(ids: string[]): void {
+  retry(ids?: string[]): number {
+    let changed = 0;
     for (const row of this.select(ids)) {
       if (row.state !== 'failed') continue;
       row.error = undefined;
       this.move(row, 'queued');
+      changed++;
     }
     this.schedule();
+    return changed;
   }
 
   /** Active rows are cancelled by the engine (which aborts their uploads); others are cleaned up here. */
-  async cancel(ids: string[]): Promise<void> {
+  async cancel(ids?: string[]): Promise<number> {
     const waits: Promise<unknown>[] = [];
     for (const row of this.select(ids)) {
       const run = this.running.get(row.id);
@@ -139,34 +153,41 @@ export class TransferQueue {
         run.cancel.abort();
         waits.push(run.settled);
       } else if (row.state === 'queued' || row.state === 'paused' || row.state === 'failed') {
+        // Not startable while its clean-up runs.
+        this.move(row, 'cancelled');
         waits.push(
-          (this.options.discard?.(row) ?? Promise.resolve()).then(
-            () => this.move(row, 'cancelled'),
-            (error: unknown) => {
-              row.error = asFerryError(error).toInfo();
-              this.move(row, 'failed');
-            },
-          ),
+          (this.options.discard?.(row) ?? Promise.resolve()).catch((error: unknown) => {
+            row.error = asFerryError(error).toInfo();
+            this.move(row, 'failed');
+          }),
         );
       }
     }
     await Promise.all(waits);
+    return waits.length;
   }
 
   /** The rows go first, in the order given, ahead of every other waiting row. */
-  moveToTop(ids: string[]): void {
+  moveToTop(ids: string[]): number {
     const chosen = this.select(ids);
     const set = new Set(chosen);
     const rest = this.rows.filter((r) => !set.has(r));
     this.rows.splice(0, this.rows.length, ...chosen, ...rest);
     for (const row of chosen) this.touch(row.id);
+    return chosen.length;
   }
 
   clearFinished(): string[] {
-    const gone = this.rows.filter((r) => FINISHED.includes(r.state)).map((r) => r.id);
-    const keep = this.rows.filter((r) => !FINISHED.includes(r.state));
+    const gone = this.rows.filter((r) => FINISHED_STATES.includes(r.state)).map((r) => r.id);
+    const keep = this.rows.filter((r) => !FINISHED_STATES.includes(r.state));
     this.rows.splice(0, this.rows.length, ...keep);
+    for (const id of gone) {
+      this.byId.delete(id);
+      this.changed.delete(id);
+      this.removed.push(id);
+    }
     this.persist();
+    this.scheduleChanges();
     return gone;
   }
 
@@ -179,10 +200,16 @@ export class TransferQueue {
   flushChanges(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.changed.size === 0) return;
-    const rows = this.rows.filter((r) => this.changed.has(r.id)).map((r) => ({ ...r }));
+    if (this.changed.size === 0 && this.removed.length === 0) return;
+    const rows: R[] = [];
+    for (const id of this.changed) {
+      const row = this.byId.get(id);
+      if (row) rows.push({ ...row });
+    }
+    const removed = this.removed;
     this.changed.clear();
-    this.options.onChange?.(rows);
+    this.removed = [];
+    this.options.onChange?.(rows, removed);
   }
 
   /** Waits until nothing runs and the queue is on disk. */
@@ -191,14 +218,21 @@ export class TransferQueue {
     while (this.saving) await this.saving;
   }
 
+  /** Stops every running row as a pause does (their journals keep them), for a quitting app. */
+  async stop(): Promise<void> {
+    for (const run of this.running.values()) run.pause.abort();
+    await this.idle();
+  }
+
   private schedule(): void {
+    if (this.running.size >= this.inFlight) return;
     for (const row of this.rows) {
       if (this.running.size >= this.inFlight) break;
       if (row.state === 'queued') this.start(row);
     }
   }
 
-  private start(row: QueueRow): void {
+  private start(row: R): void {
     const cancel = new AbortController();
     const pause = new AbortController();
     this.move(row, 'active');
@@ -221,7 +255,7 @@ export class TransferQueue {
     this.running.set(row.id, { cancel, pause, settled });
   }
 
-  private move(row: QueueRow, state: QueueState): void {
+  private move(row: R, state: QueueState): void {
     row.state = state;
     this.touch(row.id);
   }
@@ -230,17 +264,19 @@ export class TransferQueue {
   private touch(id: string, save = true): void {
     this.changed.add(id);
     if (save) this.persist();
-    if (!this.timer && this.options.onChange) {
-      this.timer = setTimeout(() => this.flushChanges(), this.options.changeIntervalMs ?? 250);
-      this.timer.unref();
-    }
+    this.scheduleChanges();
   }
 
-  private find(id: string): QueueRow | undefined {
-    return this.rows.find((r) => r.id === id);
+  private scheduleChanges(): void {
+    if (this.timer || !this.options.onChange) return;
+    this.timer = setTimeout(() => this.flushChanges(), this.options.changeIntervalMs ?? 250);
+    this.timer.unref();
   }
 
-  private select(ids: string[]): QueueRow[] {
+  /** The rows with these ids, in queue order; every row when `ids` is undefined. */
+  private select(ids: string[] | undefined): R[] {
+    if (ids === undefined) return [...this.rows];
+    if (ids.length < 64) return ids.map((id) => this.byId.get(id)).filter((r): r is R => r !== undefined).sort((a, b) => this.rows.indexOf(a) - this.rows.indexOf(b));
     const wanted = new Set(ids);
     return this.rows.filter((r) => wanted.has(r.id));
   }
@@ -265,24 +301,24 @@ export class TransferQueue {
   }
 }
 
-/** The queue in one JSON file, replaced atomically (temporary file + rename). */
-export class JsonQueueStorage implements QueueStorage {
+/** A list kept in one JSON file (the queue's rows, its batches), replaced atomically (temporary file + rename). */
+export class JsonListFile<R> {
   private readonly file: string;
 
   constructor(file: string) {
     this.file = file;
   }
 
-  async load(): Promise<QueueRow[]> {
+  async load(): Promise<R[]> {
     try {
       const rows = JSON.parse(await readFile(this.file, 'utf8')) as unknown;
-      return Array.isArray(rows) ? (rows as QueueRow[]) : [];
+      return Array.isArray(rows) ? (rows as R[]) : [];
     } catch {
       return []; // none yet, or unreadable: an empty queue (the journals still list what can resume)
     }
   }
 
-  async save(rows: readonly QueueRow[]): Promise<void> {
+  async save(rows: readonly R[]): Promise<void> {
     await mkdir(path.dirname(this.file), { recursive: true });
     const temp = `${this.file}.${randomBytes(4).toString('hex')}.tmp`;
     await writeFile(temp, JSON.stringify(rows));

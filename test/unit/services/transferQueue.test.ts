@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FerryError } from '../../../electron/engine/errors.js';
-import { JsonQueueStorage, TransferQueue, type NewRow, type QueueRow, type QueueStorage, type RunRow } from '../../../electron/services/transferQueue.js';
+import { JsonListFile, TransferQueue, type NewRow, type QueueRow, type QueueStorage, type RunRow } from '../../../electron/services/transferQueue.js';
 
 /** A runner whose transfers end when the test says, and that behaves on pause and cancel as the engine does. */
 function controlledRunner() {
@@ -39,7 +39,7 @@ function memoryStorage(initial: QueueRow[] = []): QueueStorage & { saved: QueueR
   return storage;
 }
 
-const row = (id: string): NewRow => ({ id, kind: 'upload', bucket: 'b', key: `k/${id}`, localPath: `/f/${id}`, size: 10 });
+const row = (id: string): NewRow => ({ id, kind: 'upload', accountId: 'acc', batchId: 'batch', bucket: 'b', key: `k/${id}`, localPath: `/f/${id}`, size: 10 });
 const states = (queue: TransferQueue) => Object.fromEntries(queue.list().map((r) => [r.id, r.state]));
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
@@ -122,7 +122,7 @@ describe('TransferQueue', () => {
   it('comes back from disk after a restart: what ran or waited is paused, interrupted command-line transfers join paused', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'ferry-queue-'));
     try {
-      const storage = new JsonQueueStorage(path.join(dir, 'queue.json'));
+      const storage = new JsonListFile<QueueRow>(path.join(dir, 'queue.json'));
       const runner = controlledRunner();
       const first = await TransferQueue.open({ storage, run: runner.run, inFlight: 1 });
       first.add(['a', 'b', 'c'].map(row));

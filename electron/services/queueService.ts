@@ -1,0 +1,538 @@
+// The app's transfers: every upload and download a person starts goes through one persisted queue
+// (transferQueue.ts) and runs on the account's engine. This file turns drops, Upload… choices and
+// download selections into batches of rows, settles targets that exist (asking through the UI),
+// feeds the engine's progress into the rows, and tells when a batch ends.
+
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import type { AppEvent, BatchEvent, DownloadStarted, QueueSnapshot } from '../../shared/api.js';
+import type { ErrorInfo } from '../../shared/errors.js';
+import { FINISHED_STATES, type AppSettings, type ChunkHeader, type QueueBatch, type QueueRow } from '../../shared/queue.js';
+import type { ConflictDecision, ObjectHeaders, TransferConflict, TransferEvent, TransferKind } from '../../shared/transfer.js';
+import type { DownloadPlan, UploadPlan } from '../engine/batchPlan.js';
+import { SKIPPED_SAME, type ConflictOptions } from '../engine/conflicts.js';
+import { contentTypeFor } from '../engine/contentType.js';
+import type { TransferEngine } from '../engine/engine.js';
+import { FerryError, asFerryError, cancelledError } from '../engine/errors.js';
+import { mapInFlight } from '../engine/inFlight.js';
+import type { Journal, JournalRecord } from '../engine/journal.js';
+import { joinKey, lastName } from '../engine/keyPath.js';
+import type { PreparedItem } from '../engine/existingTargets.js';
+import { AppSettingsFile } from './appSettings.js';
+import { BrowserUploads } from './browserUploads.js';
+import { JsonListFile, TransferQueue, type NewRow } from './transferQueue.js';
+import type { ChunkResult } from '../../shared/api.js';
+
+/** A row with what running it needs besides what the UI sees. */
+interface WorkRow extends QueueRow {
+  /** Upload: the file read, when it is not `localPath` (a browser's file, spooled on the host). */
+  source?: string;
+  /** Download: the folder chosen; nothing is written outside it. */
+  root?: string;
+  headers?: ObjectHeaders;
+  /** Download: size and ETag from the listing (ms for the date, as JSON keeps it). */
+  listed?: { size: number; etag: string; lastModified?: number };
+  /** "Overwrite if different": compared with this ETag first, skipped when the content is the same. */
+  compare?: { etag?: string };
+  /** A browser's file: the stream its bytes come by. */
+  streamId?: string;
+}
+
+interface BatchState extends QueueBatch {
+  startedAt?: number;
+  /** The batch event for the rows' present end was sent. */
+  ended?: boolean;
+}
+
+export interface QueueServiceOptions {
+  stateDir: string;
+  configDir: string;
+  journal: Journal;
+  engineFor(accountId: string): Promise<TransferEngine>;
+  /** The account a journal record's server belongs to (interrupted command-line transfers), if any. */
+  accountForServer(server: string): Promise<string | undefined>;
+  emit(event: AppEvent): void;
+}
+
+// Items of a download selection planned at once (a HEAD each, or a listing for a folder).
+const PLANS_IN_FLIGHT = 16;
+// How long a batch spends, at most, finishing the aborts earlier runs could not confirm.
+const FINISH_ABORTS_MS = 5_000;
+
+function publicRow(row: WorkRow): QueueRow {
+  const { source: _source, root: _root, headers: _headers, listed: _listed, compare: _compare, streamId: _streamId, ...shown } = row;
+  return shown;
+}
+
+function labelFor(items: string[]): string {
+  const first = items[0] ?? '';
+  const name = lastName(first) + (first.endsWith('/') ? '/' : '');
+  return items.length > 1 ? `${name} and ${items.length - 1} more` : name;
+}
+
+export class QueueService {
+  private queue!: TransferQueue<WorkRow>;
+  private readonly settingsFile: AppSettingsFile;
+  private readonly batches = new Map<string, BatchState>();
+  private readonly batchRows = new Map<string, Set<string>>();
+  private readonly planning = new Map<string, AbortController>();
+  private readonly conflicts = new Map<string, { batchId: string; resolve: (d: ConflictDecision) => void; reject: (e: unknown) => void }>();
+  readonly browserUploads: BrowserUploads;
+  private readonly batchFile: JsonListFile<BatchState>;
+
+  private constructor(private readonly options: QueueServiceOptions) {
+    this.settingsFile = new AppSettingsFile(options.configDir);
+    this.browserUploads = new BrowserUploads(options.stateDir);
+    this.batchFile = new JsonListFile<BatchState>(path.join(options.stateDir, 'queue-batches.json'));
+  }
+
+  static async open(options: QueueServiceOptions): Promise<QueueService> {
+    const service = new QueueService(options);
+    const settings = await service.settingsFile.load();
+    for (const batch of await service.batchFile.load()) service.batches.set(batch.batchId, { ...batch, planning: false });
+    const interrupted = await service.interruptedRows();
+    service.queue = await TransferQueue.open<WorkRow>(
+      {
+        storage: new JsonListFile<WorkRow>(path.join(options.stateDir, 'queue.json')),
+        run: (row, control) => service.run(row, control),
+        inFlight: settings.filesInFlight,
+        onChange: (rows, removed) => service.changed(rows, removed),
+        discard: (row) => service.discard(row),
+      },
+      interrupted,
+    );
+    for (const row of service.queue.list()) service.indexRow(row);
+    // Rows whose batch was lost (an older file) still get a group.
+    for (const row of service.queue.list()) {
+      if (!service.batches.has(row.batchId)) service.batches.set(row.batchId, { ...service.newBatch(row.batchId, row.kind, row.accountId, row.bucket, '', 'Interrupted earlier'), planning: false });
+    }
+    // Groups with no rows left (cleared, or every interrupted transfer already had its row) go.
+    for (const batchId of service.batches.keys()) if (!service.batchRows.has(batchId)) service.batches.delete(batchId);
+    service.saveBatches();
+    return service;
+  }
+
+  settings(): AppSettings {
+    return this.settingsFile.get();
+  }
+
+  /** Saves the changes and applies them at once: to the queue, and to every engine's running transfers. */
+  async updateSettings(changes: Partial<AppSettings>, engines: Iterable<Promise<TransferEngine>>): Promise<AppSettings> {
+    const next = await this.settingsFile.set(changes);
+    this.queue.setInFlight(next.filesInFlight);
+    const { partsInFlight, filesInFlight, bandwidthLimit } = next;
+    for (const engine of engines) void engine.then((e) => e.updateSettings({ partsInFlight, filesInFlight, bandwidthLimit }), () => undefined);
+    this.options.emit({ type: 'settings', settings: next });
+    return next;
+  }
+
+  snapshot(): QueueSnapshot {
+    return { rows: this.queue.list().map(publicRow), batches: [...this.batches.values()].map(({ startedAt: _s, ended: _e, ...batch }) => batch) };
+  }
+
+  /** Engine events: progress moves the rows' byte counts (the events themselves go to the UI as they are). */
+  onTransferEvent(event: TransferEvent): void {
+    if (event.type === 'progress') this.queue.progress(event.transfer.id, event.transfer.bytesDone);
+  }
+
+  pause(ids?: string[]): number {
+    return this.queue.pause(ids);
+  }
+
+  resume(ids?: string[]): number {
+    return this.queue.resume(ids);
+  }
+
+  retry(ids?: string[]): number {
+    return this.queue.retry(ids);
+  }
+
+  cancel(ids?: string[]): Promise<number> {
+    return this.queue.cancel(ids);
+  }
+
+  moveToTop(ids: string[]): number {
+    return this.queue.moveToTop(ids);
+  }
+
+  clearFinished(): number {
+    return this.queue.clearFinished().length;
+  }
+
+  /** Cancels a batch: its planning (and any question it asks), and every row it made. */
+  async cancelBatch(batchId: string): Promise<boolean> {
+    const planning = this.planning.get(batchId);
+    planning?.abort(cancelledError());
+    const rows = [...(this.batchRows.get(batchId) ?? [])];
+    await this.queue.cancel(rows);
+    return planning !== undefined || rows.length > 0;
+  }
+
+  answerConflict(conflictId: string, decision: ConflictDecision): boolean {
+    const waiting = this.conflicts.get(conflictId);
+    if (!waiting) return false;
+    this.conflicts.delete(conflictId);
+    waiting.resolve(decision);
+    this.options.emit({ type: 'conflictClosed', conflictId });
+    return true;
+  }
+
+  receiveChunk(header: ChunkHeader, bytes: Buffer): Promise<ChunkResult> {
+    return this.browserUploads.receive(header, bytes);
+  }
+
+  /** Stops running rows as a pause does, so the next start resumes them from their journals. */
+  async close(): Promise<void> {
+    for (const planning of this.planning.values()) planning.abort(cancelledError());
+    await this.queue.stop();
+    this.queue.flushChanges();
+  }
+
+  // ---- starting batches ------------------------------------------------------------------------
+
+  /** Local files and folders into `prefix`: returns at once; the folders are walked, targets settled, rows added. */
+  upload(accountId: string, bucket: string, prefix: string, paths: string[]): { batchId: string } {
+    const batch = this.newBatch(randomUUID(), 'upload', accountId, bucket, prefix, labelFor(paths.map((p) => path.basename(p))));
+    this.addBatch(batch);
+    void this.plan(batch, async (engine, signal) => {
+      const plan = await engine.planUploads(paths, bucket, prefix, undefined, signal);
+      return this.settleUploads(engine, batch, plan, signal, (job) => ({ localPath: job.source }));
+    });
+    return { batchId: batch.batchId };
+  }
+
+  /**
+   * A browser's drop: its files' relative paths and sizes. Once the targets that exist are settled,
+   * answers with a stream per file to send; the file's row waits for its bytes.
+   */
+  async uploadFromBrowser(
+    accountId: string,
+    bucket: string,
+    prefix: string,
+    files: { path: string; size: number; lastModified?: number }[],
+    emptyFolders: string[],
+  ): Promise<{ batchId: string; streams: { index: number; streamId: string }[] }> {
+    for (const relative of [...files.map((f) => f.path), ...emptyFolders]) {
+      const names = relative.split('/');
+      if (names.some((n) => n === '' || n === '.' || n === '..')) throw new FerryError('InvalidInput', `"${relative}" is not a path inside the dropped items.`);
+    }
+    const tops = [...new Set([...files.map((f) => f.path), ...emptyFolders].map((p) => p.split('/')[0] + (p.includes('/') ? '/' : '')))];
+    const batch = this.newBatch(randomUUID(), 'upload', accountId, bucket, prefix, labelFor(tops));
+    this.addBatch(batch);
+    const streams: { index: number; streamId: string }[] = [];
+    await this.plan(batch, async (engine, signal) => {
+      const streamOf = new Map<string, { index: number; name: string }>();
+      const jobs = files.map((file, index) => {
+        const streamId = randomUUID();
+        const source = this.browserUploads.fileOf(streamId);
+        streamOf.set(source, { index, name: file.path });
+        return { source, bucket, key: joinKey(prefix, file.path), headers: { contentType: contentTypeFor(file.path) }, size: file.size, mtimeMs: file.lastModified ?? Date.now() };
+      });
+      const plan: UploadPlan = {
+        bucket,
+        sources: tops,
+        destination: prefix,
+        files: jobs,
+        folderMarkers: emptyFolders.map((folder) => `${joinKey(prefix, folder)}/`),
+        folderPrefixes: tops.filter((t) => t.endsWith('/')).map((t) => joinKey(prefix, t)),
+        skipped: [],
+      };
+      return this.settleUploads(engine, batch, plan, signal, (job) => {
+        const stream = streamOf.get(job.source);
+        if (!stream) return { localPath: job.source };
+        const streamId = path.basename(job.source);
+        streams.push({ index: stream.index, streamId });
+        return { localPath: stream.name, source: job.source, streamId, received: 0 };
+      }, (source) => streamOf.get(source)?.name ?? source);
+    });
+    if (batch.refused.length > 0 && streams.length === 0 && files.length > 0) throw new FerryError(batch.refused[0]?.error.code ?? 'Unknown', batch.refused[0]?.error.message ?? 'Nothing to upload.');
+    return { batchId: batch.batchId, streams };
+  }
+
+  /** Plans the selection (a HEAD per key, a listing per prefix), then settles targets and adds rows in the background. */
+  async download(accountId: string, bucket: string, keys: string[], prefixes: string[], folder: string): Promise<DownloadStarted> {
+    const engine = await this.options.engineFor(accountId);
+    const items = [...keys, ...prefixes.map((p) => (p.endsWith('/') ? p : `${p}/`))];
+    const batch = this.newBatch(randomUUID(), 'download', accountId, bucket, folder, labelFor(items));
+    const controller = new AbortController();
+    const plans = await mapInFlight(items, PLANS_IN_FLIGHT, (item) => engine.planDownloads(bucket, item, folder, controller.signal));
+    const plan: DownloadPlan = {
+      bucket,
+      keyOrPrefix: items.join('\n'),
+      folder: plans[0]?.folder ?? folder,
+      files: plans.flatMap((p) => p.files),
+      folders: plans.flatMap((p) => p.folders),
+      refused: plans.flatMap((p) => p.refused),
+    };
+    this.addBatch(batch);
+    void this.plan(batch, async (_engine, signal) => {
+      batch.refused.push(...plan.refused.map((r) => ({ item: `s3://${bucket}/${r.key}`, error: r.error })));
+      const made = await engine.makeLocalFolders(plan.folders, plan.folder);
+      batch.refused.push(...made.failures);
+      const prepared = await engine.settleDownloads(plan, plan.files, this.conflictOptions(batch, (p) => p), signal);
+      const rows: NewRow<WorkRow>[] = [];
+      for (const [index, item] of prepared.entries()) {
+        const job = plan.files[index];
+        if (!job) continue;
+        const shown = `s3://${bucket}/${job.key}`;
+        if (item.kind === 'skip') batch.skipped.push({ item: shown, reason: item.reason });
+        else if (item.kind === 'fail') batch.refused.push({ item: shown, error: item.error.toInfo() });
+        else if (item.kind === 'transfer' || item.kind === 'compare') {
+          const j = item.job;
+          rows.push({
+            id: randomUUID(),
+            kind: 'download',
+            accountId,
+            bucket,
+            key: j.key,
+            localPath: j.target,
+            root: plan.folder,
+            size: j.size,
+            batchId: batch.batchId,
+            listed: j.listed && { size: j.listed.size, etag: j.listed.etag, lastModified: j.listed.lastModified?.getTime() },
+            compare: item.kind === 'compare' ? { etag: item.etag } : undefined,
+          });
+        }
+      }
+      return rows;
+    }, controller);
+    return { batchId: batch.batchId, folder: plan.folder, files: plan.files.length, bytes: plan.files.reduce((sum, f) => sum + f.size, 0) };
+  }
+
+  // ---- planning ------------------------------------------------------------------------------
+
+  /** Runs a batch's planning under its own signal; its rows join the queue when it ends, its failure is the batch's. */
+  private async plan(batch: BatchState, work: (engine: TransferEngine, signal: AbortSignal) => Promise<NewRow<WorkRow>[]>, controller = new AbortController()): Promise<void> {
+    this.planning.set(batch.batchId, controller);
+    try {
+      const engine = await this.options.engineFor(batch.accountId);
+      const rows = await work(engine, controller.signal);
+      if (controller.signal.aborted) throw cancelledError();
+      for (const row of rows) this.indexRow(row);
+      this.queue.add(rows);
+    } catch (error) {
+      const info = asFerryError(error).toInfo();
+      if (info.code !== 'Cancelled') batch.refused.push({ item: batch.label, error: info });
+    } finally {
+      this.planning.delete(batch.batchId);
+      this.closeConflicts(batch.batchId);
+      batch.planning = false;
+      this.emitBatch(batch);
+      this.checkEnded(batch.batchId);
+    }
+  }
+
+  private async settleUploads(
+    engine: TransferEngine,
+    batch: BatchState,
+    plan: UploadPlan,
+    signal: AbortSignal,
+    rowOf: (job: UploadPlan['files'][number]) => Partial<WorkRow> & { localPath: string },
+    shownPath: (source: string) => string = (p) => p,
+  ): Promise<NewRow<WorkRow>[]> {
+    await engine.finishAborts(AbortSignal.any([signal, AbortSignal.timeout(FINISH_ABORTS_MS)])).catch(() => 0);
+    batch.skipped.push(...plan.skipped.map((s) => ({ item: s.path, reason: s.reason })));
+    await mapInFlight(plan.folderMarkers, 8, async (key) => {
+      await engine.newFolder(plan.bucket, key, signal).catch((error: unknown) => batch.refused.push({ item: `s3://${plan.bucket}/${key}`, error: asFerryError(error).toInfo() }));
+    });
+    const prepared: PreparedItem<UploadPlan['files'][number]>[] = await engine.settleUploads(plan, plan.files, this.conflictOptions(batch, shownPath), signal);
+    const rows: NewRow<WorkRow>[] = [];
+    for (const [index, item] of prepared.entries()) {
+      const job = plan.files[index];
+      if (!job) continue;
+      const shown = shownPath(job.source);
+      if (item.kind === 'skip') batch.skipped.push({ item: shown, reason: item.reason });
+      else if (item.kind === 'fail') batch.refused.push({ item: shown, error: item.error.toInfo() });
+      else if (item.kind === 'transfer' || item.kind === 'compare') {
+        const j = item.job;
+        rows.push({
+          id: randomUUID(),
+          kind: 'upload',
+          accountId: batch.accountId,
+          bucket: plan.bucket,
+          key: j.key,
+          size: j.size,
+          batchId: batch.batchId,
+          headers: j.headers,
+          compare: item.kind === 'compare' ? { etag: item.etag } : undefined,
+          ...rowOf(j),
+        });
+      }
+    }
+    // A browser's files that will not be sent: their streams are never opened.
+    for (const row of rows) if (row.streamId) this.browserUploads.expect(row.streamId, row.size, (received) => this.queue.update(row.id, { received }));
+    return rows;
+  }
+
+  /** The settings' policy; 'ask' asks the UI with a `conflict` event and waits for its answer. */
+  private conflictOptions(batch: BatchState, shownPath: (local: string) => string): ConflictOptions {
+    return {
+      ifExists: this.settings().ifExists,
+      ask: (conflict: TransferConflict, signal?: AbortSignal) =>
+        new Promise<ConflictDecision>((resolve, reject) => {
+          const conflictId = randomUUID();
+          this.conflicts.set(conflictId, { batchId: batch.batchId, resolve, reject });
+          signal?.addEventListener('abort', () => {
+            if (this.conflicts.delete(conflictId)) {
+              this.options.emit({ type: 'conflictClosed', conflictId });
+              reject(cancelledError(signal.reason));
+            }
+          });
+          this.options.emit({ type: 'conflict', conflictId, batchId: batch.batchId, conflict: { ...conflict, localPath: shownPath(conflict.localPath) } });
+        }),
+    };
+  }
+
+  private closeConflicts(batchId: string): void {
+    for (const [conflictId, waiting] of this.conflicts) {
+      if (waiting.batchId !== batchId) continue;
+      this.conflicts.delete(conflictId);
+      waiting.reject(cancelledError());
+      this.options.emit({ type: 'conflictClosed', conflictId });
+    }
+  }
+
+  // ---- running rows ------------------------------------------------------------------------------
+
+  private async run(row: WorkRow, control: { cancel: AbortSignal; pause: AbortSignal }): Promise<void> {
+    try {
+      await this.transfer(row, control);
+    } catch (error) {
+      // A browser's file that will not be sent after all: its sender hears so at its next chunk.
+      if (row.streamId && control.cancel.aborted) await this.browserUploads.discard(row.streamId);
+      throw error;
+    }
+  }
+
+  private async transfer(row: WorkRow, { cancel, pause }: { cancel: AbortSignal; pause: AbortSignal }): Promise<void> {
+    const engine = await this.options.engineFor(row.accountId);
+    if (row.kind === 'upload') {
+      if (row.streamId) await this.browserUploads.ready(row.streamId, row.size, cancel, pause);
+      const source = row.source ?? row.localPath;
+      if (row.compare && (await this.same(engine, row, source, cancel))) return;
+      await engine.upload({ id: row.id, source, bucket: row.bucket, key: row.key, headers: row.headers, batchId: row.batchId }, cancel, pause);
+      if (row.streamId) await this.browserUploads.discard(row.streamId);
+    } else {
+      if (row.compare && (await this.same(engine, row, row.localPath, cancel))) return;
+      const listed = row.listed && { size: row.listed.size, etag: row.listed.etag, lastModified: row.listed.lastModified === undefined ? undefined : new Date(row.listed.lastModified) };
+      await engine.download({ id: row.id, bucket: row.bucket, key: row.key, target: row.localPath, root: row.root ?? path.dirname(row.localPath), listed, batchId: row.batchId }, cancel, pause);
+    }
+  }
+
+  /** "Overwrite if different": the same content is skipped (done, with a note saying so). */
+  private async same(engine: TransferEngine, row: WorkRow, file: string, signal: AbortSignal): Promise<boolean> {
+    const same = await engine.sameContent(file, row.compare?.etag, row.size, signal);
+    if (same) this.queue.update(row.id, { note: `skipped: ${SKIPPED_SAME}` }, true);
+    return same;
+  }
+
+  /** A row cancelled while not running: its multipart upload aborted, its partial file or spool removed. */
+  private async discard(row: WorkRow): Promise<void> {
+    if (row.streamId) await this.browserUploads.discard(row.streamId);
+    const engine = await this.options.engineFor(row.accountId);
+    await engine.discard(row.kind, row.bucket, row.key, row.kind === 'upload' ? (row.source ?? row.localPath) : row.localPath);
+  }
+
+  // ---- batches --------------------------------------------------------------------------------
+
+  private newBatch(batchId: string, kind: TransferKind, accountId: string, bucket: string, target: string, label: string): BatchState {
+    return { batchId, kind, label, accountId, bucket, target, createdAt: Date.now(), planning: true, refused: [], skipped: [] };
+  }
+
+  private addBatch(batch: BatchState): void {
+    this.batches.set(batch.batchId, batch);
+    this.emitBatch(batch);
+  }
+
+  private emitBatch(batch: BatchState): void {
+    const { startedAt: _s, ended: _e, ...shown } = batch;
+    this.options.emit({ type: 'queueBatch', batch: shown });
+    this.saveBatches();
+  }
+
+  private saveBatches(): void {
+    void this.batchFile.save([...this.batches.values()]).catch(() => undefined);
+  }
+
+  private indexRow(row: Pick<QueueRow, 'id' | 'batchId'>): void {
+    let rows = this.batchRows.get(row.batchId);
+    if (!rows) this.batchRows.set(row.batchId, (rows = new Set()));
+    rows.add(row.id);
+  }
+
+  private changed(rows: WorkRow[], removed: string[]): void {
+    this.options.emit({ type: 'queue', rows: rows.map(publicRow), removed });
+    for (const id of removed) {
+      for (const [batchId, ids] of this.batchRows) {
+        if (!ids.delete(id) || ids.size > 0) continue;
+        this.batchRows.delete(batchId);
+        if (!this.planning.has(batchId)) this.batches.delete(batchId);
+      }
+    }
+    if (removed.length > 0) this.saveBatches();
+    for (const batchId of new Set(rows.map((r) => r.batchId))) {
+      const batch = this.batches.get(batchId);
+      if (batch && batch.startedAt === undefined && rows.some((r) => r.batchId === batchId && r.state === 'active')) batch.startedAt = Date.now();
+      this.checkEnded(batchId);
+    }
+  }
+
+  /** Sends the batch event once all its rows have ended (and again after a retry ends). */
+  private checkEnded(batchId: string): void {
+    const batch = this.batches.get(batchId);
+    if (!batch || batch.planning) return;
+    const rows = [...(this.batchRows.get(batchId) ?? [])].map((id) => this.queue.get(id)).filter((r): r is WorkRow => r !== undefined);
+    const ended = rows.every((r) => FINISHED_STATES.includes(r.state));
+    if (!ended) {
+      batch.ended = false;
+      return;
+    }
+    if (batch.ended) return;
+    batch.ended = true;
+    const failures: { item: string; error: ErrorInfo }[] = [...batch.refused];
+    for (const row of rows) if (row.state === 'failed' && row.error) failures.push({ item: row.kind === 'upload' ? row.localPath : `s3://${row.bucket}/${row.key}`, error: row.error });
+    const done = rows.filter((r) => r.state === 'done');
+    const cancelled = rows.some((r) => r.state === 'cancelled');
+    const event: BatchEvent = {
+      type: 'batch',
+      batchId,
+      kind: batch.kind,
+      label: batch.label,
+      status: failures.length > 0 ? 'failed' : cancelled ? 'cancelled' : 'done',
+      files: rows.length,
+      done: done.length,
+      bytes: done.reduce((sum, r) => sum + r.size, 0),
+      seconds: batch.startedAt === undefined ? 0 : (Date.now() - batch.startedAt) / 1000,
+      failures,
+    };
+    this.options.emit(event);
+  }
+
+  // ---- interrupted transfers of earlier runs ------------------------------------------------------
+
+  /** Transfers the journal holds (an app or command line that was stopped) as rows, under one batch. */
+  private async interruptedRows(): Promise<NewRow<WorkRow>[]> {
+    // A browser's spooled file has its row already (or is gone with its page); 'aborting' ones are cleaned up, not resumed.
+    const records = (await this.options.journal.list()).filter(
+      (r: JournalRecord) => r.kind === 'download' || (r.phase !== 'aborting' && path.dirname(r.source) !== this.browserUploads.dir),
+    );
+    const rows: NewRow<WorkRow>[] = [];
+    let batch: BatchState | undefined;
+    for (const record of records) {
+      const accountId = await this.options.accountForServer(record.server).catch(() => undefined);
+      if (!accountId) continue;
+      batch ??= this.newBatch(randomUUID(), record.kind, accountId, record.bucket, '', 'Interrupted earlier');
+      const common = { id: randomUUID(), accountId, bucket: record.bucket, key: record.key, size: record.size, batchId: batch.batchId };
+      rows.push(
+        record.kind === 'upload'
+          ? { ...common, kind: 'upload', localPath: record.source, headers: record.headers }
+          : { ...common, kind: 'download', localPath: record.target, root: path.dirname(record.target), listed: { size: record.size, etag: record.etag } },
+      );
+    }
+    if (batch) {
+      batch.planning = false;
+      this.batches.set(batch.batchId, batch);
+    }
+    return rows;
+  }
+}

@@ -1,0 +1,19 @@
+// What a system notification says when a batch ends: the same words in Electron (main process)
+// and in a browser (the renderer's Notification API).
+
+import type { BatchEvent } from './api.js';
+
+// The failed items a notification names before it counts the rest.
+const NAMED = 3;
+
+/** The notice for a batch that took at least `afterSeconds` (0: never notify), else undefined. */
+export function batchNotice(event: BatchEvent, afterSeconds: number): { title: string; body: string } | undefined {
+  if (afterSeconds <= 0 || event.seconds < afterSeconds) return undefined;
+  const verb = event.kind === 'upload' ? 'Upload' : 'Download';
+  const files = `${event.done} of ${event.files} file${event.files === 1 ? '' : 's'}`;
+  if (event.status === 'done') return { title: `${verb} finished`, body: `${event.label}: ${files}` };
+  if (event.status === 'cancelled') return { title: `${verb} cancelled`, body: `${event.label}: ${files}` };
+  const named = event.failures.slice(0, NAMED).map((f) => `${f.item}: ${f.error.message}`);
+  const more = event.failures.length > NAMED ? [`and ${event.failures.length - NAMED} more`] : [];
+  return { title: `${verb} failed`, body: [`${event.label}: ${files}`, ...named, ...more].join('\n') };
+}

@@ -1,0 +1,84 @@
+// The transfer queue as the UI sees it: rows (one per file), the batches they came in, and the
+// settings a person changes while transfers run. Plain data; the queue itself lives in the main
+// process (electron/services/transferQueue.ts).
+
+import type { ErrorInfo } from './errors.js';
+import type { IfExists, TransferKind } from './transfer.js';
+
+/** A row's state: the `data-state` of its row in the queue. */
+export type QueueState = 'queued' | 'active' | 'paused' | 'done' | 'failed' | 'cancelled';
+
+export const FINISHED_STATES: readonly QueueState[] = ['done', 'failed', 'cancelled'];
+
+/** One transfer in the queue. Its id is also the transfer id of the engine's progress events. */
+export interface QueueRow {
+  id: string;
+  kind: TransferKind;
+  accountId: string;
+  bucket: string;
+  key: string;
+  /** The file on this machine (an upload's source, a download's target); for a file sent by a browser, its name there. */
+  localPath: string;
+  size: number;
+  state: QueueState;
+  bytesDone: number;
+  error?: ErrorInfo;
+  /** The drop or selection the row came with: its group row. */
+  batchId: string;
+  addedAt: number;
+  /** Something a person should know that is not an error: "skipped: same size and checksum", "receiving from the browser". */
+  note?: string;
+  /** A browser-mode upload: bytes of the file the host has received so far (of `size`). */
+  received?: number;
+}
+
+/** A group row: one drop, Upload… choice or download selection. */
+export interface QueueBatch {
+  batchId: string;
+  kind: TransferKind;
+  /** "photos/ and 3 more". */
+  label: string;
+  accountId: string;
+  bucket: string;
+  /** Upload: the prefix dropped onto; download: the local folder. */
+  target: string;
+  createdAt: number;
+  /** Still finding files (walking folders, listing prefixes, asking about conflicts). */
+  planning: boolean;
+  /** Items refused before any row was made (a name that would leave the folder, a folder that cannot be read). */
+  refused: { item: string; error: ErrorInfo }[];
+  /** Items not transferred on purpose (the target existed and the answer was skip). */
+  skipped: { item: string; reason: string }[];
+}
+
+/** Settings a person changes in the app, applied at once to running transfers and kept across restarts. */
+export interface AppSettings {
+  /** Parts (uploads) or ranges (downloads) of one file in flight at once. */
+  partsInFlight: number;
+  /** Rows of the queue in flight at once. */
+  filesInFlight: number;
+  /** Bytes per second, up and down together, shared by the whole queue; 0: no limit. */
+  bandwidthLimit: number;
+  /** What to do when a target exists; 'ask' shows the conflict prompt. */
+  ifExists: IfExists;
+  /** A system notification when a batch that took at least this many seconds ends; 0: never. */
+  notifyAfterSeconds: number;
+}
+
+/**
+ * The browser-hosted mode sends a dropped file's bytes as binary WebSocket frames:
+ * a 4-byte big-endian header length, this header as UTF-8 JSON, then the chunk's bytes. The host
+ * answers each with an ordinary result frame under `id` once the chunk is on disk, so a sender
+ * keeps a few chunks in flight and no more (backpressure).
+ */
+export interface ChunkHeader {
+  id: number;
+  streamId: string;
+  /** Where the chunk's bytes go in the file. */
+  offset: number;
+  /** The file's last chunk (possibly empty, for a zero-byte file). */
+  last: boolean;
+}
+
+/** At most this many bytes per chunk frame. */
+export const MAX_CHUNK_BYTES = 1024 * 1024;
