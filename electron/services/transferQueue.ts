@@ -37,6 +37,9 @@ export interface QueueOptions<R extends QueueRow = QueueRow> {
   changeIntervalMs?: number;
 }
 
+// The least time between two writes of the queue's file.
+const SAVE_INTERVAL_MS = 500;
+
 export class TransferQueue<R extends QueueRow = QueueRow> {
   private readonly rows: R[];
   private readonly byId = new Map<string, R>();
@@ -48,6 +51,8 @@ export class TransferQueue<R extends QueueRow = QueueRow> {
   private timer: NodeJS.Timeout | undefined;
   private saving: Promise<void> | undefined;
   private dirty = false;
+  /** Rows before this index are known not to be queued: starting the next row does not rescan 10,000 finished ones. */
+  private scanFrom = 0;
 
   private constructor(rows: R[], options: QueueOptions<R>) {
     this.rows = rows;
@@ -121,6 +126,7 @@ export class TransferQueue<R extends QueueRow = QueueRow> {
   }
 
   resume(ids?: string[]): number {
+    this.scanFrom = 0;
     let changed = 0;
     for (const row of this.select(ids)) {
       if (row.state !== 'paused') continue;
@@ -133,6 +139,7 @@ export class TransferQueue<R extends QueueRow = QueueRow> {
 
   /** Failed rows go again, from their journals. */
   retry(ids?: string[]): number {
+    this.scanFrom = 0;
     let changed = 0;
     for (const row of this.select(ids)) {
       if (row.state !== 'failed') continue;
@@ -173,6 +180,7 @@ export class TransferQueue<R extends QueueRow = QueueRow> {
     const set = new Set(chosen);
     const rest = this.rows.filter((r) => !set.has(r));
     this.rows.splice(0, this.rows.length, ...chosen, ...rest);
+    this.scanFrom = 0;
     for (const row of chosen) this.touch(row.id);
     return chosen.length;
   }
@@ -181,6 +189,7 @@ export class TransferQueue<R extends QueueRow = QueueRow> {
     const gone = this.rows.filter((r) => FINISHED_STATES.includes(r.state)).map((r) => r.id);
     const keep = this.rows.filter((r) => !FINISHED_STATES.includes(r.state));
     this.rows.splice(0, this.rows.length, ...keep);
+    this.scanFrom = 0;
     for (const id of gone) {
       this.byId.delete(id);
       this.changed.delete(id);
@@ -225,10 +234,12 @@ export class TransferQueue<R extends QueueRow = QueueRow> {
   }
 
   private schedule(): void {
-    if (this.running.size >= this.inFlight) return;
-    for (const row of this.rows) {
-      if (this.running.size >= this.inFlight) break;
-      if (row.state === 'queued') this.start(row);
+    let i = this.scanFrom;
+    while (i < this.rows.length && this.rows[i]?.state !== 'queued') i++;
+    this.scanFrom = i;
+    for (; i < this.rows.length && this.running.size < this.inFlight; i++) {
+      const row = this.rows[i];
+      if (row?.state === 'queued') this.start(row);
     }
   }
 
@@ -281,7 +292,11 @@ export class TransferQueue<R extends QueueRow = QueueRow> {
     return this.rows.filter((r) => wanted.has(r.id));
   }
 
-  /** At most one write in flight, the newest state next: a burst of changes costs a couple of writes. */
+  /**
+   * At most one write in flight, the newest state next, and no more than one per SAVE_INTERVAL_MS:
+   * 10,000 small files ending one after another cost a few writes a second, not one each. (The
+   * journals, not this file, keep each transfer resumable, so a write a moment late loses nothing.)
+   */
   private persist(): void {
     this.dirty = true;
     this.saving ??= this.drain();
@@ -292,6 +307,7 @@ export class TransferQueue<R extends QueueRow = QueueRow> {
       while (this.dirty) {
         this.dirty = false;
         await this.options.storage.save(this.rows);
+        if (this.dirty) await new Promise((resolve) => setTimeout(resolve, SAVE_INTERVAL_MS));
       }
     } catch {
       // A queue that cannot be saved still runs; the journals keep each transfer resumable.
