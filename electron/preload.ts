@@ -8,7 +8,7 @@
 //   esbuild electron/preload.ts --bundle --platform=node --format=cjs --external:electron
 //     --outfile=dist/electron/preload.cjs
 // Keep its imports to `electron` and type-only imports so the bundle stays self-contained.
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import type { AppEvent, CallName, CallRequest, CallResult, FerryBridge } from '../shared/api.js';
 
 // The channel names, the same in main.ts.
@@ -26,6 +26,10 @@ const bridge: FerryBridge = {
     return () => {
       ipcRenderer.removeListener(EVENT_CHANNEL, handler);
     };
+  },
+  // A File no longer carries its path (Electron 32 removed File.path); only the preload can ask.
+  pathForFile(file: object): string {
+    return webUtils.getPathForFile(file as Parameters<typeof webUtils.getPathForFile>[0]);
   },
 };
 

@@ -159,6 +159,8 @@ export const calls = {
     files: z.array(z.object({ path: relativePath, size: z.number().int().min(0).max(5 * 1024 ** 4), lastModified: z.number().optional() })).max(100_000),
     emptyFolders: z.array(relativePath).max(100_000),
   }),
+  /** The page could not read a file it was sending (deleted or changed since the drop): its row fails with this reason. */
+  'transfers.streamFailed': z.object({ streamId: id, message: z.string().min(1).max(1000) }),
   /** The answer to a `conflict` event. */
   'transfers.answerConflict': z.object({ conflictId: id, action: z.enum(['overwrite', 'skip', 'rename', 'different']), applyToAll: z.boolean().optional() }),
   'queue.list': z.object({}),
@@ -202,6 +204,7 @@ export interface CallResponses {
   'transfers.cancel': { cancelled: boolean };
   'transfers.upload': { batchId: string };
   'transfers.uploadFromBrowser': { batchId: string; streams: { index: number; streamId: string }[] };
+  'transfers.streamFailed': { failed: boolean };
   'transfers.answerConflict': { answered: boolean };
   'queue.list': QueueSnapshot;
   'queue.pause': { changed: number };

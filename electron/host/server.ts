@@ -10,7 +10,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { AppEvent, ClientFrame, ServerFrame } from '../../shared/api.js';
+import type { AppEvent, ChunkResult, ClientFrame, ServerFrame } from '../../shared/api.js';
+import { decodeChunkFrame, MAX_CHUNK_FRAME_BYTES } from '../../shared/chunkFrame.js';
 import type { FerryService } from '../services/ferryService.js';
 import { CONTENT_SECURITY_POLICY } from '../../shared/contentSecurityPolicy.js';
 
@@ -47,6 +48,9 @@ const CONTENT_TYPES: Record<string, string> = {
 const MAX_FRAME_BYTES = 64 * 1024 * 1024;
 // A client that stops reading is cut off rather than buffered without bound.
 const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
+// An upload's chunks wait in memory until they are on disk. The page keeps a few in flight per file
+// (4 per file, 2 files); a socket with many more is not that page, and is cut off before it fills memory.
+const MAX_CHUNKS_IN_FLIGHT = 64;
 
 function sameSecret(given: string | undefined, token: string): boolean {
   if (given === undefined) return false;
@@ -150,10 +154,14 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     };
     const stop = options.service.onEvent((event: AppEvent) => send({ event }));
     ws.on('close', stop);
+    let chunksInFlight = 0;
     ws.on('message', (data, isBinary) => {
+      if (isBinary) {
+        receiveChunk(data as Buffer);
+        return;
+      }
       let frame: ClientFrame;
       try {
-        if (isBinary) throw new Error('binary frame');
         frame = JSON.parse((data as Buffer).toString('utf8')) as ClientFrame;
         if (typeof frame !== 'object' || frame === null || typeof frame.id !== 'number') throw new Error('no id');
       } catch {
@@ -162,6 +170,30 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       }
       void options.service.call(frame.call, frame.request).then((result) => send({ id: frame.id, result }));
     });
+
+    /** A binary frame: one chunk of a browser-mode upload (shared/chunkFrame.ts), answered once on disk. */
+    function receiveChunk(data: Buffer): void {
+      // Text frames may be large (a selection of 100,000 keys); a chunk frame never is.
+      const decoded = data.length > MAX_CHUNK_FRAME_BYTES ? { ok: false as const, reason: 'A chunk frame is too large.' } : decodeChunkFrame(data);
+      if (!decoded.ok) {
+        ws.close(1003, decoded.reason);
+        return;
+      }
+      if (chunksInFlight >= MAX_CHUNKS_IN_FLIGHT) {
+        ws.close(1008, 'Too many chunks waiting for an answer.');
+        return;
+      }
+      const { header } = decoded;
+      const bytes = Buffer.from(decoded.bytes.buffer, decoded.bytes.byteOffset, decoded.bytes.byteLength);
+      chunksInFlight++;
+      void options.service
+        .receiveChunk(header, bytes)
+        .catch((error: unknown): ChunkResult => ({ ok: false, error: { code: 'Unknown', message: error instanceof Error ? error.message : String(error) } }))
+        .then((result: ChunkResult) => {
+          chunksInFlight--;
+          send({ id: header.id, result });
+        });
+    }
   }
 
   await new Promise<void>((resolve, reject) => {

@@ -121,6 +121,14 @@ export class BrowserUploads {
     }
   }
 
+  /** The sender could not read its file: the row fails with the sender's reason. False for a stream not (or no longer) expected. */
+  senderFailed(streamId: string, message: string): boolean {
+    const spool = this.spools.get(streamId);
+    if (!spool || spool.complete) return false;
+    this.fail(streamId, new FerryError('LocalNotFound', message));
+    return true;
+  }
+
   /** Stops a stream (its row was cancelled, or it failed): the sender's next chunk hears so, and the file goes. */
   async discard(streamId: string): Promise<void> {
     const spool = this.spools.get(streamId);

@@ -116,6 +116,7 @@ export class FerryService {
         return (await this.queue).upload(r.accountId, r.bucket, r.prefix, r.paths);
       },
       'transfers.uploadFromBrowser': async (r) => (await this.queue).uploadFromBrowser(r.accountId, r.bucket, r.prefix, r.files, r.emptyFolders),
+      'transfers.streamFailed': async (r) => ({ failed: (await this.queue).browserUploads.senderFailed(r.streamId, r.message) }),
       'transfers.answerConflict': async (r) => ({ answered: (await this.queue).answerConflict(r.conflictId, { action: r.action, applyToAll: r.applyToAll }) }),
       'queue.list': async () => (await this.queue).snapshot(),
       'queue.pause': async (r) => ({ changed: (await this.queue).pause(r.ids) }),

@@ -6,7 +6,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { AppEvent, CallName, CallResult, ServerFrame } from '../../../shared/api.js';
+import type { AppEvent, CallName, CallResult, ChunkResult, ServerFrame } from '../../../shared/api.js';
+import { encodeChunkFrame } from '../../../shared/chunkFrame.js';
+import { MAX_CHUNK_BYTES, type ChunkHeader } from '../../../shared/queue.js';
 import { FerryService } from '../../../electron/services/ferryService.js';
 import { KeytarSecretStore } from '../../../electron/services/secretStore.js';
 import { startHost, type RunningHost } from '../../../electron/host/server.js';
@@ -44,7 +46,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await host?.close();
-  service?.close();
+  await service?.close();
   if (bucket) await removeTestBucket(store, bucket);
   store?.destroy();
   await removeDir(dir);
@@ -105,13 +107,20 @@ async function connect(options: { token?: string; origin?: string } = {}) {
   ws.on('message', (data) => {
     const frame = JSON.parse((data as Buffer).toString('utf8')) as ServerFrame;
     if ('event' in frame) events.push(frame.event);
-    else pending.get(frame.id)?.(frame.result);
+    // Only calls are made here, so every answer is a call's.
+    else pending.get(frame.id)?.(frame.result as CallResult<CallName>);
   });
   const call = (name: string, request: unknown) =>
     new Promise<CallResult<CallName>>((resolve) => {
       const id = next++;
       pending.set(id, resolve);
       ws.send(JSON.stringify({ id, call: name, request }));
+    });
+  const chunk = (header: Omit<ChunkHeader, 'id'>, bytes: Uint8Array) =>
+    new Promise<ChunkResult>((resolve) => {
+      const id = next++;
+      pending.set(id, (r) => resolve(r as ChunkResult));
+      ws.send(encodeChunkFrame({ ...header, id }, bytes));
     });
   const until = async <T>(find: () => T | undefined, ms = 60_000): Promise<T> => {
     const end = Date.now() + ms;
@@ -122,7 +131,7 @@ async function connect(options: { token?: string; origin?: string } = {}) {
       await new Promise((r) => setTimeout(r, 20));
     }
   };
-  return { ws, call, events, until };
+  return { ws, call, chunk, events, until };
 }
 
 describe('WebSocket API', () => {
@@ -146,6 +155,29 @@ describe('WebSocket API', () => {
     }
   });
 
+  it("takes a browser's file as chunk frames, and closes a socket that sends a malformed one", async () => {
+    const { ws, call, chunk, events, until } = await connect();
+    try {
+      const bytes = Uint8Array.from({ length: MAX_CHUNK_BYTES + 1000 }, (_, i) => (i * 13) % 256);
+      const started = await call('transfers.uploadFromBrowser', { accountId: 'environment', bucket, prefix: 'dropped/', files: [{ path: 'd/a.bin', size: bytes.length }], emptyFolders: [] });
+      expect(started).toMatchObject({ ok: true, value: { streams: [{ index: 0 }] } });
+      const { batchId, streams } = started.ok ? (started.value as { batchId: string; streams: { streamId: string }[] }) : { batchId: '', streams: [] };
+      const streamId = streams[0]?.streamId ?? '';
+      expect(await chunk({ streamId, offset: 0, last: false }, bytes.subarray(0, MAX_CHUNK_BYTES))).toEqual({ ok: true, value: { received: MAX_CHUNK_BYTES } });
+      expect(await chunk({ streamId, offset: MAX_CHUNK_BYTES, last: true }, bytes.subarray(MAX_CHUNK_BYTES))).toEqual({ ok: true, value: { received: bytes.length } });
+      expect(await until(() => events.find((e) => e.type === 'batch' && e.batchId === batchId))).toMatchObject({ kind: 'upload', status: 'done', done: 1 });
+      expect((await store.headObject(bucket, 'dropped/d/a.bin')).size).toBe(bytes.length);
+      // A stream the host does not know (never announced, or cancelled): stop sending.
+      expect(await chunk({ streamId: 'no-such-stream', offset: 0, last: true }, new Uint8Array(1))).toMatchObject({ ok: false, error: { code: 'Cancelled' } });
+
+      const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+      ws.send(Uint8Array.from([0, 0, 0, 2, 0x7b, 0x7d]));
+      expect(await closed).toBe(1003);
+    } finally {
+      ws.close();
+    }
+  });
+
   it('downloads a folder into the host folder, and refuses keys that would leave it', async () => {
     const body = (s: string) => new TextEncoder().encode(s);
     const { md5 } = await import('../../../electron/engine/checksum.js');
@@ -159,7 +191,7 @@ describe('WebSocket API', () => {
       expect(started).toMatchObject({ ok: true, value: { folder: downloads, files: 2 } });
       const batchId = started.ok ? (started.value as { batchId: string }).batchId : '';
       const done = await until(() => events.find((e) => e.type === 'batch' && e.batchId === batchId));
-      expect(done).toMatchObject({ status: 'failed', done: 2, failures: [{ item: 'site/../../escape.txt', error: { code: 'PathOutsideTarget' } }] });
+      expect(done).toMatchObject({ status: 'failed', done: 2, failures: [{ item: `s3://${bucket}/site/../../escape.txt`, error: { code: 'PathOutsideTarget' } }] });
       expect([...(await treeHashes(downloads)).keys()].sort()).toEqual(['site/css/a b+c%#.css', 'site/index.html']);
       expect(await exists(path.join(dir, 'escape.txt'))).toBe(false);
       expect(await exists(path.resolve(downloads, '..', '..', 'escape.txt'))).toBe(false);

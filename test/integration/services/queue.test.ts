@@ -206,6 +206,11 @@ describe('the transfer queue', () => {
     const more = await bed.call('transfers.uploadFromBrowser', { accountId, bucket, prefix: 'web/', files: [{ path: 'gone.bin', size: 10 }], emptyFolders: [] });
     await bed.call('transfers.cancel', { batchId: more.batchId });
     expect(await bed.service.receiveChunk({ id: 0, streamId: more.streams[0]?.streamId ?? '', offset: 0, last: true }, Buffer.alloc(10))).toMatchObject({ ok: false, error: { code: 'Cancelled' } });
+    // A file the page could not read after all: its row fails with the page's reason.
+    const unread = await bed.call('transfers.uploadFromBrowser', { accountId, bucket, prefix: 'web/', files: [{ path: 'unread.bin', size: 10 }], emptyFolders: [] });
+    expect(await bed.call('transfers.streamFailed', { streamId: unread.streams[0]?.streamId ?? '', message: 'unread.bin is gone since it was picked.' })).toEqual({ failed: true });
+    const failed = await bed.until(rowIn('web/unread.bin', 'failed'));
+    expect(failed.error).toEqual({ code: 'LocalNotFound', message: 'unread.bin is gone since it was picked.' });
     // Paths that would climb out of the drop are refused.
     const refused = await bed.service.call('transfers.uploadFromBrowser', { accountId, bucket, prefix: 'web/', files: [{ path: '../x', size: 1 }], emptyFolders: [] });
     expect(refused).toMatchObject({ ok: false, error: { code: 'InvalidInput' } });
