@@ -71,7 +71,7 @@ const MEASURE_IN_PAGE = `async (seconds, scroll) => {
 }`;
 
 async function measure(page: Page, seconds: number, scroll = false): Promise<FrameStats> {
-  return (await page.evaluate(`(${MEASURE_IN_PAGE})(${seconds}, ${scroll})`)) as FrameStats;
+  return page.evaluate<FrameStats>(`(${MEASURE_IN_PAGE})(${seconds}, ${scroll})`);
 }
 
 export async function framesRun(seconds = 10): Promise<void> {

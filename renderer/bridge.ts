@@ -54,6 +54,11 @@ export async function call<N extends CallName>(name: N, request: CallRequest<N>)
   }
 }
 
+/** The transport itself, for what goes beyond calls: upload chunks, and Electron's paths of dropped files. */
+export function currentBridge(): FerryBridge | null {
+  return current;
+}
+
 export function onHostEvent(listener: (event: AppEvent) => void): () => void {
   return current ? current.onEvent(listener) : () => undefined;
 }

@@ -5,6 +5,7 @@ import { connectBridge } from './bridge.js';
 import { App } from './components/App.js';
 import { TokenMissing } from './components/TokenMissing.js';
 import { routeHostEvents } from './hostEvents.js';
+import { guardPageLeave } from './upload/pageLeaveGuard.js';
 import './app.css';
 
 const transport = connectBridge();
@@ -14,6 +15,7 @@ if (transport.kind === 'missing-token') {
   root.render(<TokenMissing />);
 } else {
   routeHostEvents();
+  guardPageLeave();
   root.render(
     <StrictMode>
       <App />

@@ -1,15 +1,19 @@
 // The commands the toolbar, the context menu and the shortcuts share. Each reads the current place
 // and selection, then asks a dialog or a store to do the work, so all three entry points behave alike.
+import { askNotificationPermission } from './batchNotifications.js';
 import { shortcutLabel } from './shortcutLabels.js';
 import { focusedFile, selectedEntries, useBrowserStore } from './stores/browserStore.js';
-import { useDownloadsStore } from './stores/downloadsStore.js';
+import { useQueueStore } from './stores/queueStore.js';
 import { useUiStore, type MenuItem } from './stores/uiStore.js';
+import { chooseUpload } from './upload/uploadPicker.js';
 
 export function downloadSelection(): void {
   const s = useBrowserStore.getState();
   const selected = selectedEntries(s);
   if (!s.account || s.location.bucket === null || selected.length === 0) return;
-  void useDownloadsStore.getState().start({
+  // Now, while the click or key that started the download still lets the browser ask.
+  void askNotificationPermission();
+  void useQueueStore.getState().download({
     accountId: s.account.id,
     bucket: s.location.bucket,
     keys: selected.filter((e) => e.kind === 'file').map((e) => e.key),
@@ -41,6 +45,14 @@ export function toggleInfo(): void {
   useUiStore.getState().toggleInfoPanel();
 }
 
+/** Upload files or a folder into the open prefix, through the system's dialog. Short labels: under the toolbar's Upload… button. */
+export function uploadMenuItems(labels: 'short' | 'long'): MenuItem[] {
+  return [
+    { label: labels === 'short' ? 'Files…' : 'Upload files…', action: 'upload-files', run: () => chooseUpload('files') },
+    { label: labels === 'short' ? 'Folder…' : 'Upload folder…', action: 'upload-folder', run: () => chooseUpload('folder') },
+  ];
+}
+
 /** The object table's context menu for the current selection. */
 export function objectMenu(): (MenuItem | 'separator')[] {
   const s = useBrowserStore.getState();
@@ -54,6 +66,7 @@ export function objectMenu(): (MenuItem | 'separator')[] {
     items.push({ label: 'Info', shortcut: shortcutLabel('mod+i'), run: () => useUiStore.setState({ infoPanelOpen: true }) });
     items.push('separator');
   }
+  items.push(...uploadMenuItems('long'));
   items.push({ label: 'New folder…', shortcut: shortcutLabel('mod+shift+n'), run: askNewFolder });
   items.push({ label: 'Refresh', shortcut: 'F5', run: s.refresh });
   if (selected.length > 0) {

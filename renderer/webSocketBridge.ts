@@ -1,7 +1,9 @@
 // The browser-hosted mode's FerryBridge: calls and events as JSON frames over one WebSocket to the host,
-// reconnecting with backoff when it drops.
-import type { AppEvent, CallName, CallRequest, CallResult, ClientFrame, FerryBridge, ServerFrame } from '../shared/api.js';
+// upload chunks as binary frames on the same socket, reconnecting with backoff when it drops.
+import type { AppEvent, CallName, CallRequest, CallResult, ChunkResult, ClientFrame, FerryBridge, ServerFrame } from '../shared/api.js';
+import { encodeChunkFrame } from '../shared/chunkFrame.js';
 import type { ErrorInfo } from '../shared/errors.js';
+import type { ChunkHeader } from '../shared/queue.js';
 import { useConnectionStore } from './connectionStore.js';
 
 // Backoff between reconnect attempts: doubles from the first delay up to the cap, so a restarting
@@ -11,9 +13,12 @@ const MAX_RETRY_MS = 8_000;
 // A call made while the socket is down waits this long for it to come back before failing.
 const WAIT_FOR_OPEN_MS = 15_000;
 
+/** What the host answers under an id: a call's result, or a chunk's. */
+type Answer = CallResult<CallName> | ChunkResult;
+
 interface Waiting {
   frame: ClientFrame;
-  resolve: (result: CallResult<CallName>) => void;
+  resolve: (result: Answer) => void;
   timer: ReturnType<typeof setTimeout>;
 }
 
@@ -24,14 +29,14 @@ function networkError(message: string): { ok: false; error: ErrorInfo } {
 export function createWebSocketBridge(url: string): FerryBridge {
   const connection = useConnectionStore.getState();
   const listeners = new Set<(event: AppEvent) => void>();
-  const pending = new Map<number, (result: CallResult<CallName>) => void>();
+  const pending = new Map<number, (result: Answer) => void>();
   let waiting: Waiting[] = [];
   let socket: WebSocket | null = null;
   let open = false;
   let nextId = 1;
   let retryDelay = FIRST_RETRY_MS;
 
-  function send(frame: ClientFrame, resolve: (result: CallResult<CallName>) => void): void {
+  function send(frame: ClientFrame, resolve: (result: Answer) => void): void {
     pending.set(frame.id, resolve);
     socket?.send(JSON.stringify(frame));
   }
@@ -89,7 +94,7 @@ export function createWebSocketBridge(url: string): FerryBridge {
   return {
     call<N extends CallName>(name: N, request: CallRequest<N>): Promise<CallResult<N>> {
       const frame: ClientFrame = { id: nextId++, call: name, request };
-      return new Promise<CallResult<CallName>>((resolve) => {
+      return new Promise<Answer>((resolve) => {
         if (open) {
           send(frame, resolve);
           return;
@@ -104,6 +109,19 @@ export function createWebSocketBridge(url: string): FerryBridge {
         };
         waiting.push(entry);
       }) as Promise<CallResult<N>>;
+    },
+    sendChunk(header: Omit<ChunkHeader, 'id'>, bytes: ArrayBuffer): Promise<ChunkResult> {
+      // Not held back until the socket is open again, as a call is: chunks are up to a megabyte
+      // each, and the sender stops the file on this answer rather than piling them up here.
+      if (!open || !socket) return Promise.resolve(networkError("The connection to Ferry's host was lost while sending a file. Check that the host is still running, then upload the file again."));
+      const id = nextId++;
+      const frame = encodeChunkFrame({ id, streamId: header.streamId, offset: header.offset, last: header.last }, new Uint8Array(bytes));
+      const ws = socket;
+      return new Promise<ChunkResult>((resolve) => {
+        // The answer under a chunk's id is a chunk's.
+        pending.set(id, (result) => resolve(result as ChunkResult));
+        ws.send(frame);
+      });
     },
     onEvent(listener) {
       listeners.add(listener);

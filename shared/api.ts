@@ -245,8 +245,11 @@ export type BatchEvent = {
   failures: { item: string; error: ErrorInfo }[];
 };
 
-/** Rows that changed since the last such event (a few a second at most), and rows that are gone. */
-export type QueueEvent = { type: 'queue'; rows: QueueRow[]; removed: string[] };
+/**
+ * Rows that changed since the last such event (a few a second at most), rows that are gone, and
+ * rows moved to the top of the queue (first of all, in this order) since the last event.
+ */
+export type QueueEvent = { type: 'queue'; rows: QueueRow[]; removed: string[]; moved?: string[] };
 
 /** A batch was made, or its planning moved on (done, refused or skipped items). */
 export type QueueBatchEvent = { type: 'queueBatch'; batch: QueueBatch };

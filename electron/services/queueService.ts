@@ -96,7 +96,7 @@ export class QueueService {
         storage: new JsonListFile<WorkRow>(path.join(options.stateDir, 'queue.json')),
         run: (row, control) => service.run(row, control),
         inFlight: settings.filesInFlight,
-        onChange: (rows, removed) => service.changed(rows, removed),
+        onChange: (rows, removed, moved) => service.changed(rows, removed, moved),
         discard: (row) => service.discard(row),
       },
       interrupted,
@@ -316,6 +316,8 @@ export class QueueService {
     } finally {
       this.planning.delete(batch.batchId);
       this.closeConflicts(batch.batchId);
+      // The rows are told before the batch says its planning is over, so it never looks empty.
+      this.queue.flushChanges();
       batch.planning = false;
       this.emitBatch(batch);
       this.checkEnded(batch.batchId);
@@ -460,8 +462,8 @@ export class QueueService {
     rows.add(row.id);
   }
 
-  private changed(rows: WorkRow[], removed: string[]): void {
-    this.options.emit({ type: 'queue', rows: rows.map(publicRow), removed });
+  private changed(rows: WorkRow[], removed: string[], moved: string[]): void {
+    this.options.emit({ type: 'queue', rows: rows.map(publicRow), removed, ...(moved.length > 0 ? { moved } : {}) });
     for (const id of removed) {
       for (const [batchId, ids] of this.batchRows) {
         if (!ids.delete(id) || ids.size > 0) continue;

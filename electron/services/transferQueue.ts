@@ -30,8 +30,8 @@ export interface QueueOptions<R extends QueueRow = QueueRow> {
   run: RunRow<R>;
   /** Rows active at once. */
   inFlight: number;
-  /** Rows that changed since the last call (a few times a second, never every row), and rows removed. */
-  onChange?: (rows: R[], removed: string[]) => void;
+  /** Rows that changed since the last call (a few times a second, never every row), rows removed, and rows moved to the top (in order). */
+  onChange?: (rows: R[], removed: string[], moved: string[]) => void;
   /** What cancelling a row that is not running must clean up (a paused upload's multipart upload). */
   discard?: (row: R) => Promise<void>;
   changeIntervalMs?: number;
@@ -48,6 +48,7 @@ export class TransferQueue<R extends QueueRow = QueueRow> {
   private readonly running = new Map<string, { cancel: AbortController; pause: AbortController; settled: Promise<void> }>();
   private readonly changed = new Set<string>();
   private removed: string[] = [];
+  private moved: string[] = [];
   private timer: NodeJS.Timeout | undefined;
   private saving: Promise<void> | undefined;
   private dirty = false;
@@ -174,13 +175,17 @@ export class TransferQueue<R extends QueueRow = QueueRow> {
     return waits.length;
   }
 
-  /** The rows go first, in the order given, ahead of every other waiting row. */
+  /** The rows go first (keeping their order among themselves), ahead of every other row. */
   moveToTop(ids: string[]): number {
     const chosen = this.select(ids);
     const set = new Set(chosen);
     const rest = this.rows.filter((r) => !set.has(r));
     this.rows.splice(0, this.rows.length, ...chosen, ...rest);
     this.scanFrom = 0;
+    // Moves since the last event add up: the latest first, then the earlier ones still ahead of the rest.
+    const movedNow = chosen.map((r) => r.id);
+    const now = new Set(movedNow);
+    this.moved = [...movedNow, ...this.moved.filter((id) => !now.has(id))];
     for (const row of chosen) this.touch(row.id);
     return chosen.length;
   }
@@ -209,16 +214,17 @@ export class TransferQueue<R extends QueueRow = QueueRow> {
   flushChanges(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.changed.size === 0 && this.removed.length === 0) return;
+    if (this.changed.size === 0 && this.removed.length === 0 && this.moved.length === 0) return;
     const rows: R[] = [];
     for (const id of this.changed) {
       const row = this.byId.get(id);
       if (row) rows.push({ ...row });
     }
-    const removed = this.removed;
+    const { removed, moved } = this;
     this.changed.clear();
     this.removed = [];
-    this.options.onChange?.(rows, removed);
+    this.moved = [];
+    this.options.onChange?.(rows, removed, moved);
   }
 
   /** Waits until nothing runs and the queue is on disk. */

@@ -1,16 +1,18 @@
-// The window's layout: accounts on the left; toolbar, table, info panel and downloads on the right.
+// The window's layout: accounts on the left; toolbar, table, info panel and the transfer queue on the right.
 import { useCallback, useEffect } from 'react';
 import { useGlobalShortcuts } from '../globalShortcuts.js';
 import { useAccountsStore } from '../stores/accountsStore.js';
 import { useBrowserStore } from '../stores/browserStore.js';
+import { useQueueStore } from '../stores/queueStore.js';
+import { useSettingsStore } from '../stores/settingsStore.js';
 import { useUiStore } from '../stores/uiStore.js';
 import { ConnectionBanner, KeychainBanner } from './Banners.js';
 import { BucketTable } from './BucketTable.js';
 import { ContextMenu } from './ContextMenu.js';
 import { DialogHost } from './DialogHost.js';
-import { DownloadsPanel } from './DownloadsPanel.js';
 import { InfoPanel } from './InfoPanel.js';
 import { ObjectTable } from './ObjectTable.js';
+import { QueuePanel } from './QueuePanel.js';
 import { Sidebar } from './Sidebar.js';
 import { StatusBar } from './StatusBar.js';
 import { Toasts } from './Toasts.js';
@@ -47,6 +49,8 @@ export function App() {
 
   useEffect(() => {
     void useAccountsStore.getState().load();
+    void useQueueStore.getState().load();
+    void useSettingsStore.getState().load();
   }, []);
 
   return (
@@ -63,7 +67,7 @@ export function App() {
           {infoOpen && <InfoPanel />}
           <Toasts />
         </div>
-        <DownloadsPanel />
+        <QueuePanel />
       </main>
       <ContextMenu />
       <DialogHost />

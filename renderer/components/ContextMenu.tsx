@@ -82,6 +82,7 @@ export function ContextMenu() {
             role="menuitem"
             className={item.danger ? 'menu-item danger' : 'menu-item'}
             disabled={item.disabled}
+            data-action={item.action}
             onClick={() => {
               close();
               item.run();

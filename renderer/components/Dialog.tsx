@@ -7,9 +7,10 @@ interface DialogProps {
   onClose: () => void;
   children: ReactNode;
   wide?: boolean;
+  testId?: string;
 }
 
-export function Dialog({ title, onClose, children, wide }: DialogProps) {
+export function Dialog({ title, onClose, children, wide, testId }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
 
@@ -32,6 +33,7 @@ export function Dialog({ title, onClose, children, wide }: DialogProps) {
       role="dialog"
       aria-labelledby={titleId}
       className={wide ? 'dialog dialog-wide' : 'dialog'}
+      data-testid={testId}
       onCancel={(event) => {
         event.preventDefault();
         onClose();

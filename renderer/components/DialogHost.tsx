@@ -1,8 +1,10 @@
 // Shows the one dialog the ui store says is open.
 import { useUiStore } from '../stores/uiStore.js';
 import { AccountDialog } from './AccountDialog.js';
+import { ConflictDialog } from './ConflictDialog.js';
 import { DeleteDialog } from './DeleteDialog.js';
 import { NewFolderDialog } from './NewFolderDialog.js';
+import { QueueSettingsDialog } from './QueueSettingsDialog.js';
 import { RemoveAccountDialog } from './RemoveAccountDialog.js';
 import { ShareLinkDialog } from './ShareLinkDialog.js';
 
@@ -20,5 +22,9 @@ export function DialogHost() {
       return <NewFolderDialog />;
     case 'share':
       return <ShareLinkDialog objectKey={dialog.key} />;
+    case 'conflict':
+      return <ConflictDialog />;
+    case 'queue-settings':
+      return <QueueSettingsDialog />;
   }
 }

@@ -1,5 +1,6 @@
 // The objects of one prefix as a virtualized table: a fixed row height lets 100,000 rows scroll
-// smoothly with only the visible ones in the DOM. Clicks and keys go to the browser store.
+// smoothly with only the visible ones in the DOM. Clicks and keys go to the browser store; files
+// dropped on it are uploaded (renderer/upload/).
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRef, type FocusEvent, type KeyboardEvent, type MouseEvent } from 'react';
 import type { SortColumn } from '../model/objectEntries.js';
@@ -8,6 +9,7 @@ import { objectMenu } from '../selectionCommands.js';
 import { handleTableKey, type TableControls } from '../tableKeyboard.js';
 import { useBrowserStore } from '../stores/browserStore.js';
 import { useUiStore } from '../stores/uiStore.js';
+import { useObjectListDrop, type DropTarget } from '../upload/objectListDrop.js';
 import { SortIcon } from './icons.js';
 import { ObjectTableRow, objectRowId } from './ObjectTableRow.js';
 
@@ -104,11 +106,27 @@ function EmptyMessage() {
   return null;
 }
 
+/** Says where a drop would go, over the list while a drag of files is on it. */
+function DropHint({ target }: { target: DropTarget }) {
+  const prefix = useBrowserStore((s) => s.location.prefix);
+  const bucket = useBrowserStore((s) => s.location.bucket);
+  const into = target.kind === 'folder' ? target.key : prefix;
+  // The folder's own name ("photos/" of "a/photos/"), or the bucket's at its top.
+  const name = into === '' ? bucket : into.slice(into.lastIndexOf('/', into.length - 2) + 1);
+  return (
+    <div className="drop-hint" data-testid="drop-hint" aria-hidden="true">
+      Drop to upload into {name}
+    </div>
+  );
+}
+
 export function ObjectTable() {
   const count = useBrowserStore((s) => s.objectView.length);
   const cursorIndex = useBrowserStore((s) => indexOfKey(s.objectView, s.selection.cursor));
   const openContextMenu = useUiStore((s) => s.openContextMenu);
   const scrollRef = useRef<HTMLDivElement>(null);
+  const drop = useObjectListDrop();
+  const dropIndex = drop.target?.kind === 'folder' ? drop.target.index : -1;
 
   const virtualizer = useVirtualizer({
     count,
@@ -162,7 +180,7 @@ export function ObjectTable() {
   return (
     <div
       ref={scrollRef}
-      className="table-scroll"
+      className={drop.target?.kind === 'list' ? 'table-scroll drop-target' : 'table-scroll'}
       data-testid="object-list"
       role="grid"
       aria-label="Objects"
@@ -170,16 +188,18 @@ export function ObjectTable() {
       aria-rowcount={count + 1}
       aria-activedescendant={cursorIndex >= 0 ? objectRowId(cursorIndex) : undefined}
       {...gridInteraction(controls, { onClick, onDoubleClick, onContextMenu })}
+      {...drop.handlers}
     >
       <HeaderRow />
       <div className="rows" style={{ height: virtualizer.getTotalSize() }}>
         {items.map((item) => (
           // Keyed by slot, not by index: a row scrolled out is reused for the row scrolled in, so a
           // scroll updates a few text nodes instead of replacing every row's DOM.
-          <ObjectTableRow key={item.index % items.length} index={item.index} top={item.start - HEADER_HEIGHT} />
+          <ObjectTableRow key={item.index % items.length} index={item.index} top={item.start - HEADER_HEIGHT} dropTarget={item.index === dropIndex} />
         ))}
       </div>
       <EmptyMessage />
+      {drop.target && <DropHint target={drop.target} />}
     </div>
   );
 }

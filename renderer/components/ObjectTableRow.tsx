@@ -9,7 +9,8 @@ export function objectRowId(index: number): string {
   return `object-row-${index}`;
 }
 
-export const ObjectTableRow = memo(function ObjectTableRow({ index, top }: { index: number; top: number }) {
+/** `dropTarget`: a drag of files is over this folder's row, and would upload into it. */
+export const ObjectTableRow = memo(function ObjectTableRow({ index, top, dropTarget = false }: { index: number; top: number; dropTarget?: boolean }) {
   const entry = useBrowserStore((s) => s.objectView[index]);
   const selected = useBrowserStore((s) => (entry ? s.selection.selected.has(entry.key) : false));
   const cursor = useBrowserStore((s) => (entry ? s.selection.cursor === entry.key : false));
@@ -20,7 +21,7 @@ export const ObjectTableRow = memo(function ObjectTableRow({ index, top }: { ind
       role="row"
       id={objectRowId(index)}
       tabIndex={-1}
-      className={`row${selected ? ' selected' : ''}${cursor ? ' cursor' : ''}`}
+      className={`row${selected ? ' selected' : ''}${cursor ? ' cursor' : ''}${dropTarget && folder ? ' drop-target' : ''}`}
       style={{ transform: `translateY(${top}px)` }}
       data-testid="object-row"
       data-key={entry.key}

@@ -1,30 +1,38 @@
 // The toolbar over the table: history and place, the filter box, and actions on the selection.
-import type { ReactElement } from 'react';
-import { askDeleteSelection, askNewFolder, askShareLink, downloadSelection, toggleInfo } from '../selectionCommands.js';
+import type { MouseEvent, ReactElement } from 'react';
+import { askDeleteSelection, askNewFolder, askShareLink, downloadSelection, toggleInfo, uploadMenuItems } from '../selectionCommands.js';
 import { shortcutLabel } from '../shortcutLabels.js';
 import { focusedFile, useBrowserStore } from '../stores/browserStore.js';
 import { useUiStore } from '../stores/uiStore.js';
 import { Breadcrumbs } from './Breadcrumbs.js';
-import { BackIcon, DownloadIcon, ForwardIcon, InfoIcon, LinkIcon, NewFolderIcon, RefreshIcon, SearchIcon, TrashIcon, UpIcon } from './icons.js';
+import { BackIcon, DownloadIcon, ForwardIcon, InfoIcon, LinkIcon, NewFolderIcon, RefreshIcon, SearchIcon, TrashIcon, UpIcon, UploadIcon } from './icons.js';
 
 interface ToolButtonProps {
   label: string;
   shortcut?: string;
   icon: ReactElement;
-  onClick: () => void;
+  onClick: (event: MouseEvent<HTMLButtonElement>) => void;
   disabled?: boolean;
   pressed?: boolean;
+  /** The button opens a menu. */
+  menu?: boolean;
 }
 
-function ToolButton({ label, shortcut, icon, onClick, disabled, pressed }: ToolButtonProps) {
+function ToolButton({ label, shortcut, icon, onClick, disabled, pressed, menu }: ToolButtonProps) {
   return (
-    <button type="button" className="icon-button tool" aria-label={label} title={shortcut ? `${label} (${shortcutLabel(shortcut)})` : label} onClick={onClick} disabled={disabled} aria-pressed={pressed}>
+    <button type="button" className="icon-button tool" aria-label={label} title={shortcut ? `${label} (${shortcutLabel(shortcut)})` : label} onClick={onClick} disabled={disabled} aria-pressed={pressed} aria-haspopup={menu ? 'menu' : undefined}>
       {icon}
     </button>
   );
 }
 
 export const FILTER_INPUT_ID = 'filter-input';
+
+/** Upload…: Files… and Folder… in a menu under the button. */
+function openUploadMenu(event: MouseEvent<HTMLButtonElement>): void {
+  const box = event.currentTarget.getBoundingClientRect();
+  useUiStore.getState().openContextMenu({ x: box.left, y: box.bottom + 2, items: uploadMenuItems('short') });
+}
 
 export function Toolbar() {
   const hasAccount = useBrowserStore((s) => s.account !== null);
@@ -67,6 +75,7 @@ export function Toolbar() {
         />
       </div>
       <div className="tool-group">
+        <ToolButton label="Upload…" icon={<UploadIcon />} onClick={openUploadMenu} disabled={!inBucket} menu />
         <ToolButton label="New folder" shortcut="mod+shift+n" icon={<NewFolderIcon />} onClick={askNewFolder} disabled={!inBucket} />
         <ToolButton label="Download" shortcut="mod+d" icon={<DownloadIcon />} onClick={downloadSelection} disabled={!hasSelection} />
         <ToolButton label="Delete" shortcut="Delete" icon={<TrashIcon />} onClick={askDeleteSelection} disabled={!hasSelection} />

@@ -34,6 +34,11 @@ export const DownloadIcon = () => (
     <path d="M8 2.5v8M4.5 7 8 10.5 11.5 7M3 13.5h10" />
   </Icon>
 );
+export const UploadIcon = () => (
+  <Icon>
+    <path d="M8 10.5v-8M4.5 6 8 2.5 11.5 6M3 13.5h10" />
+  </Icon>
+);
 export const TrashIcon = () => (
   <Icon>
     <path d="M2.5 4h11M6 4V2.5h4V4M4 4l.7 9.5h6.6L12 4M6.5 6.5v4.5M9.5 6.5v4.5" />
@@ -120,5 +125,31 @@ export const SortIcon = ({ descending }: { descending: boolean }) => (
 export const FerryIcon = () => (
   <Icon>
     <path d="M2 10h12l-2 3.5H4zM4.5 10V6.5h5.5L12 10M7.5 6.5V4" />
+  </Icon>
+);
+export const PauseIcon = () => (
+  <Icon>
+    <path d="M5.5 3.5v9M10.5 3.5v9" strokeWidth="1.8" />
+  </Icon>
+);
+export const PlayIcon = () => (
+  <Icon>
+    <path d="M5 3.2v9.6L12.5 8z" />
+  </Icon>
+);
+export const RetryIcon = () => (
+  <Icon>
+    <path d="M3 8a5 5 0 1 0 1.5-3.55M3 2.5v3h3" />
+  </Icon>
+);
+export const ToTopIcon = () => (
+  <Icon>
+    <path d="M3 2.5h10M8 13.5V5.5M4.5 9 8 5.5 11.5 9" />
+  </Icon>
+);
+export const GearIcon = () => (
+  <Icon>
+    <circle cx="8" cy="8" r="2" />
+    <path d="M8 1.5v2M8 12.5v2M1.5 8h2M12.5 8h2M3.4 3.4l1.4 1.4M11.2 11.2l1.4 1.4M3.4 12.6l1.4-1.4M11.2 4.8l1.4-1.4" />
   </Icon>
 );

@@ -9,13 +9,18 @@ export type Dialog =
   | { kind: 'remove-account'; account: Account }
   | { kind: 'delete'; keys: string[]; prefixes: string[] }
   | { kind: 'new-folder' }
-  | { kind: 'share'; key: string };
+  | { kind: 'share'; key: string }
+  /** The oldest waiting question about a target that exists (the conflict store holds them). */
+  | { kind: 'conflict' }
+  | { kind: 'queue-settings' };
 
 export interface MenuItem {
   label: string;
   shortcut?: string;
   disabled?: boolean;
   danger?: boolean;
+  /** The entry's data-action, for tests and styles to find it by what it does. */
+  action?: string;
   run: () => void;
 }
 
@@ -39,7 +44,9 @@ interface UiStore {
   contextMenu: ContextMenu | null;
   toasts: Toast[];
   infoPanelOpen: boolean;
-  downloadsOpen: boolean;
+  /** The transfer queue panel: open, and its height when open. */
+  queueOpen: boolean;
+  queueHeight: number;
   openDialog: (dialog: Dialog) => void;
   closeDialog: () => void;
   openContextMenu: (menu: ContextMenu) => void;
@@ -48,7 +55,8 @@ interface UiStore {
   showNotice: (message: string) => void;
   dismissToast: (id: number) => void;
   toggleInfoPanel: () => void;
-  setDownloadsOpen: (open: boolean) => void;
+  setQueueOpen: (open: boolean) => void;
+  setQueueHeight: (height: number) => void;
 }
 
 let nextToastId = 1;
@@ -58,7 +66,8 @@ export const useUiStore = create<UiStore>()((set, get) => ({
   contextMenu: null,
   toasts: [],
   infoPanelOpen: false,
-  downloadsOpen: true,
+  queueOpen: true,
+  queueHeight: 300,
   openDialog: (dialog) => set({ dialog, contextMenu: null }),
   closeDialog: () => set({ dialog: null }),
   openContextMenu: (contextMenu) => set({ contextMenu }),
@@ -75,7 +84,8 @@ export const useUiStore = create<UiStore>()((set, get) => ({
   },
   dismissToast: (id) => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),
   toggleInfoPanel: () => set((s) => ({ infoPanelOpen: !s.infoPanelOpen })),
-  setDownloadsOpen: (downloadsOpen) => set({ downloadsOpen }),
+  setQueueOpen: (queueOpen) => set({ queueOpen }),
+  setQueueHeight: (queueHeight) => set({ queueHeight }),
 }));
 
 /** For stores: every failed call ends here unless a dialog shows it in place. */

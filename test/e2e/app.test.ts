@@ -84,7 +84,7 @@ describeNeeding(needs)('Ferry in a browser', () => {
   afterAll(async () => {
     await browser?.close();
     await host?.close();
-    service?.close();
+    await service?.close();
     if (bucket) await removeTestBucket(store, bucket);
     store?.destroy();
     if (dir) await removeDir(dir);
@@ -154,8 +154,10 @@ describeNeeding(needs)('Ferry in a browser', () => {
   it('downloads a folder into the chosen folder, byte for byte', async () => {
     await page.locator('[data-testid="object-row"][data-key="photos/"]').click();
     await page.getByRole('button', { name: 'Download' }).click();
-    const batch = page.getByTestId('download-batch').first();
-    await expect.poll(() => batch.getAttribute('data-status'), { timeout: 120_000 }).toBe('done');
+    // The queue panel shows the selection as a group row (the newest is last) with a row per file.
+    const batch = page.locator('[data-testid="queue-group"][data-kind="download"]').last();
+    await expect.poll(() => batch.getAttribute('data-state'), { timeout: 120_000 }).toBe('done');
+    expect(await batch.textContent()).toContain('3 of 3 files');
     await shot('downloads-done');
     expect(await treeHashes(path.join(downloads, 'photos'))).toEqual(await treeHashes(path.join(dir, 'photos')));
   });

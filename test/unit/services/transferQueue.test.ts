@@ -119,6 +119,19 @@ describe('TransferQueue', () => {
     expect(batches[1]).toEqual(['r0']);
   });
 
+  it('tells where rows moved: two moves before an event add up, the latest first', async () => {
+    const moves: string[][] = [];
+    const queue = await TransferQueue.open({ storage: memoryStorage(), run: controlledRunner().run, inFlight: 1, onChange: (_rows, _removed, moved) => moves.push(moved), changeIntervalMs: 10_000 });
+    queue.add(['a', 'b', 'c', 'd'].map(row));
+    queue.flushChanges();
+    queue.moveToTop(['c']);
+    queue.moveToTop(['d', 'b']);
+    queue.flushChanges();
+    // The chosen rows keep their order among themselves.
+    expect(moves).toEqual([[], ['b', 'd', 'c']]);
+    expect(queue.list().map((r) => r.id)).toEqual(['b', 'd', 'c', 'a']);
+  });
+
   it('comes back from disk after a restart: what ran or waited is paused, interrupted command-line transfers join paused', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'ferry-queue-'));
     try {

@@ -1,0 +1,96 @@
+// What queue rows and group rows say in words: their state, time left, the notes under a name,
+// and what a group did. Plain functions of the rows, so the components only lay them out.
+import type { QueueState } from '../../shared/queue.js';
+import type { TransferKind } from '../../shared/transfer.js';
+import { formatCount } from './format.js';
+import type { QueueGroup, QueueRowView } from './queueModel.js';
+import type { GroupState } from './queueTotals.js';
+
+/** The last segment of a key or path: what a row is called. */
+export function baseName(keyOrPath: string): string {
+  const trimmed = keyOrPath.replace(/[/\\]+$/, '');
+  const cut = Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf('\\'));
+  return trimmed.slice(cut + 1) || keyOrPath;
+}
+
+const MOVING: Record<TransferKind, string> = { upload: 'Uploading', download: 'Downloading' };
+
+const STATE_TEXT: Record<Exclude<QueueState, 'active'>, string> = { queued: 'Queued', paused: 'Paused', done: 'Done', failed: 'Failed', cancelled: 'Cancelled' };
+
+/** A browser's file still on its way to the host: 0..1 received, else undefined. */
+export function receivingFraction(row: Pick<QueueRowView, 'received' | 'size'>): number | undefined {
+  if (row.received === undefined || row.received >= row.size) return undefined;
+  return row.size > 0 ? row.received / row.size : 0;
+}
+
+export function rowStateText(row: QueueRowView): string {
+  if (row.state !== 'active') return STATE_TEXT[row.state];
+  if (row.transferStatus === 'retrying') return 'Retrying';
+  return MOVING[row.kind];
+}
+
+/** Seconds until a running row is done at its present rate; undefined when it is not running or not moving. */
+export function secondsLeft(bytesLeft: number, rate: number, running: boolean): number | undefined {
+  if (!running || rate <= 0 || bytesLeft <= 0) return undefined;
+  return bytesLeft / rate;
+}
+
+export interface RowNote {
+  tone: 'error' | 'warning' | 'info';
+  text: string;
+}
+
+/** What a row says under its name besides where it goes: its error, why it retries, how much of it the host has, notes. */
+export function rowNotes(row: QueueRowView): RowNote[] {
+  const notes: RowNote[] = [];
+  if (row.state === 'failed' && row.error) notes.push({ tone: 'error', text: row.error.message });
+  if (row.state === 'active' && row.retryNote) notes.push({ tone: 'warning', text: row.retryNote });
+  const receiving = receivingFraction(row);
+  if (receiving !== undefined && row.state !== 'done' && row.state !== 'cancelled') notes.push({ tone: 'info', text: `Receiving ${Math.floor(receiving * 100)}%…` });
+  if (row.note) notes.push({ tone: 'info', text: row.note });
+  if (row.state === 'active' && row.notice) notes.push({ tone: 'info', text: row.notice });
+  return notes;
+}
+
+/** Where a row's bytes go: "photos/a.jpg → s3://b/photos/a.jpg". */
+export function rowRoute(row: Pick<QueueRowView, 'kind' | 'bucket' | 'key' | 'localPath'>): string {
+  const remote = `s3://${row.bucket}/${row.key}`;
+  return row.kind === 'upload' ? `${row.localPath} → ${remote}` : `${remote} → ${row.localPath}`;
+}
+
+const GROUP_STATE_TEXT: Record<Exclude<GroupState, 'active'>, string> = { planning: 'Finding files…', ...STATE_TEXT };
+
+export function groupStateText(state: GroupState, kind: TransferKind): string {
+  return state === 'active' ? MOVING[kind] : GROUP_STATE_TEXT[state];
+}
+
+/** "12 of 40 files", with what else the batch did: "… · 3 skipped · 1 refused". */
+export function groupFilesText(group: QueueGroup): string {
+  const { totals, batch } = group;
+  const parts = [`${totals.states.done.toLocaleString('en-US')} of ${formatCount(totals.files, 'file', 'files')}`];
+  if (totals.states.failed > 0) parts.push(`${totals.states.failed.toLocaleString('en-US')} failed`);
+  if (batch && batch.skipped.length > 0) parts.push(`${batch.skipped.length.toLocaleString('en-US')} skipped`);
+  if (batch && batch.refused.length > 0) parts.push(`${batch.refused.length.toLocaleString('en-US')} refused`);
+  return parts.join(' · ');
+}
+
+/** Where a group's files go: a download's folder, an upload's bucket and prefix. */
+export function groupTarget(group: QueueGroup): string {
+  const batch = group.batch;
+  if (!batch) return '';
+  return batch.kind === 'download' ? `to ${batch.target}` : `into s3://${batch.bucket}/${batch.target}`;
+}
+
+export interface GroupProblem {
+  item: string;
+  text: string;
+  tone: 'error' | 'info';
+}
+
+/** A group's items that did not go as asked: failures (its `batch` event's, or the refusals known so far), then skips. */
+export function groupProblems(group: QueueGroup): GroupProblem[] {
+  const failures = group.ended?.failures ?? group.batch?.refused ?? [];
+  const problems: GroupProblem[] = failures.map((f) => ({ item: f.item, text: f.error.message, tone: 'error' }));
+  for (const s of group.batch?.skipped ?? []) problems.push({ item: s.item, text: `skipped: ${s.reason}`, tone: 'info' });
+  return problems;
+}

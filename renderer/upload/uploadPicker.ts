@@ -1,0 +1,38 @@
+// Upload… › Files… and Folder…: the hidden file inputs behind them, and their choice sent on.
+import { uploadFileList, uploadPlace } from './startUpload.js';
+import type { UploadPlace } from './uploadSender.js';
+
+export type UploadChoice = 'files' | 'folder';
+
+const inputs = new Map<UploadChoice, HTMLInputElement>();
+// Where the dialog was opened: the choice goes there, even if the listing moved on meanwhile.
+let place: UploadPlace | null = null;
+
+/** Created on first use and kept in the page (hidden), so a test can find it by its test id. */
+function inputFor(choice: UploadChoice): HTMLInputElement {
+  const existing = inputs.get(choice);
+  if (existing) return existing;
+  const input = document.createElement('input');
+  input.type = 'file';
+  if (choice === 'files') input.multiple = true;
+  else input.webkitdirectory = true;
+  input.hidden = true;
+  input.tabIndex = -1;
+  input.dataset.testid = `upload-${choice}-input`;
+  input.addEventListener('change', () => {
+    // Copied before the value is cleared, which empties the input's list.
+    const files = Array.from(input.files ?? []);
+    input.value = '';
+    if (files.length > 0 && place) uploadFileList(files, place);
+  });
+  document.body.append(input);
+  inputs.set(choice, input);
+  return input;
+}
+
+/** Opens the system's file or folder dialog for an upload into the open prefix. Must run in a click. */
+export function chooseUpload(choice: UploadChoice): void {
+  place = uploadPlace();
+  if (!place) return;
+  inputFor(choice).click();
+}
