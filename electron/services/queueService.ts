@@ -70,6 +70,29 @@ function labelFor(items: string[]): string {
   return items.length > 1 ? `${name} and ${items.length - 1} more` : name;
 }
 
+/**
+ * The rows a batch's settled items make: skipped and refused items go to the batch's lists (named by
+ * `shown`), the others become rows (`compare`: "overwrite if different" checks first).
+ */
+function settledRows<J>(
+  batch: BatchState,
+  jobs: J[],
+  prepared: PreparedItem<J>[],
+  shown: (job: J) => string,
+  row: (job: J, compare: { etag?: string } | undefined) => NewRow<WorkRow>,
+): NewRow<WorkRow>[] {
+  const rows: NewRow<WorkRow>[] = [];
+  for (const [index, item] of prepared.entries()) {
+    const job = jobs[index];
+    if (!job) continue;
+    if (item.kind === 'skip') batch.skipped.push({ item: shown(job), reason: item.reason });
+    else if (item.kind === 'fail') batch.refused.push({ item: shown(job), error: item.error.toInfo() });
+    else if (item.kind === 'transfer') rows.push(row(item.job, undefined));
+    else if (item.kind === 'compare') rows.push(row(item.job, { etag: item.etag }));
+  }
+  return rows;
+}
+
 export class QueueService {
   private queue!: TransferQueue<WorkRow>;
   private readonly settingsFile: AppSettingsFile;
@@ -270,31 +293,19 @@ export class QueueService {
       const made = await engine.makeLocalFolders(plan.folders, plan.folder);
       batch.refused.push(...made.failures);
       const prepared = await engine.settleDownloads(plan, plan.files, this.conflictOptions(batch, (p) => p), signal);
-      const rows: NewRow<WorkRow>[] = [];
-      for (const [index, item] of prepared.entries()) {
-        const job = plan.files[index];
-        if (!job) continue;
-        const shown = `s3://${bucket}/${job.key}`;
-        if (item.kind === 'skip') batch.skipped.push({ item: shown, reason: item.reason });
-        else if (item.kind === 'fail') batch.refused.push({ item: shown, error: item.error.toInfo() });
-        else if (item.kind === 'transfer' || item.kind === 'compare') {
-          const j = item.job;
-          rows.push({
-            id: randomUUID(),
-            kind: 'download',
-            accountId,
-            bucket,
-            key: j.key,
-            localPath: j.target,
-            root: plan.folder,
-            size: j.size,
-            batchId: batch.batchId,
-            listed: j.listed && { size: j.listed.size, etag: j.listed.etag, lastModified: j.listed.lastModified?.getTime() },
-            compare: item.kind === 'compare' ? { etag: item.etag } : undefined,
-          });
-        }
-      }
-      return rows;
+      return settledRows(batch, plan.files, prepared, (job) => `s3://${bucket}/${job.key}`, (j, compare) => ({
+        id: randomUUID(),
+        kind: 'download',
+        accountId,
+        bucket,
+        key: j.key,
+        localPath: j.target,
+        root: plan.folder,
+        size: j.size,
+        batchId: batch.batchId,
+        listed: j.listed && { size: j.listed.size, etag: j.listed.etag, lastModified: j.listed.lastModified?.getTime() },
+        compare,
+      }));
     }, controller);
     return { batchId: batch.batchId, folder: plan.folder, files: plan.files.length, bytes: plan.files.reduce((sum, f) => sum + f.size, 0) };
   }
@@ -338,29 +349,18 @@ export class QueueService {
       await engine.newFolder(plan.bucket, key, signal).catch((error: unknown) => batch.refused.push({ item: `s3://${plan.bucket}/${key}`, error: asFerryError(error).toInfo() }));
     });
     const prepared: PreparedItem<UploadPlan['files'][number]>[] = await engine.settleUploads(plan, plan.files, this.conflictOptions(batch, shownPath), signal);
-    const rows: NewRow<WorkRow>[] = [];
-    for (const [index, item] of prepared.entries()) {
-      const job = plan.files[index];
-      if (!job) continue;
-      const shown = shownPath(job.source);
-      if (item.kind === 'skip') batch.skipped.push({ item: shown, reason: item.reason });
-      else if (item.kind === 'fail') batch.refused.push({ item: shown, error: item.error.toInfo() });
-      else if (item.kind === 'transfer' || item.kind === 'compare') {
-        const j = item.job;
-        rows.push({
-          id: randomUUID(),
-          kind: 'upload',
-          accountId: batch.accountId,
-          bucket: plan.bucket,
-          key: j.key,
-          size: j.size,
-          batchId: batch.batchId,
-          headers: j.headers,
-          compare: item.kind === 'compare' ? { etag: item.etag } : undefined,
-          ...rowOf(j),
-        });
-      }
-    }
+    const rows = settledRows(batch, plan.files, prepared, (job) => shownPath(job.source), (j, compare) => ({
+      id: randomUUID(),
+      kind: 'upload',
+      accountId: batch.accountId,
+      bucket: plan.bucket,
+      key: j.key,
+      size: j.size,
+      batchId: batch.batchId,
+      headers: j.headers,
+      compare,
+      ...rowOf(j),
+    }));
     // A browser's files that will not be sent: their streams are never opened.
     for (const row of rows) if (row.streamId) this.browserUploads.expect(row.streamId, row.size, (received) => this.queue.update(row.id, { received }));
     return rows;

@@ -16,7 +16,7 @@ import type { S3Store } from '../../electron/engine/s3/store.js';
 import { cliEnv, killWhen } from '../support/cli.js';
 import { sha256File, writeRandomFile } from '../support/files.js';
 import { describeNeeding } from '../support/requirements.js';
-import { closeTestBed, incompleteUploads, openTestBed, testEngine } from '../support/s3.js';
+import { closeTestBed, incompleteUploads, openTestBed, remoteSha256 } from '../support/s3.js';
 import { MemorySecrets, addTestAccount, openService, type ServiceBed } from '../support/service.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -74,16 +74,7 @@ async function rowState(key: string): Promise<string | null> {
   return (await row(key).count()) > 0 ? row(key).first().getAttribute('data-state') : null;
 }
 
-async function remoteHash(key: string): Promise<string> {
-  const engine = testEngine();
-  const target = path.join(dir, 'check', `${Math.random()}`);
-  try {
-    await engine.download({ bucket, key, target });
-    return await sha256File(target);
-  } finally {
-    engine.close();
-  }
-}
+const remoteHash = (key: string) => remoteSha256(bucket, key, dir);
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -138,6 +129,22 @@ describeNeeding(needs)('uploads and the queue in a browser', () => {
     await dropPaths(page.locator('[data-testid="object-row"][data-key="album/"]'), [file]);
     await expect.poll(() => rowState('album/into-folder.txt'), { timeout: 60_000 }).toBe('done');
     expect(await remoteHash('album/into-folder.txt')).toBe(await sha256File(file));
+  });
+
+  it('uploads a folder chosen with Upload… › Folder…', async () => {
+    await clearFinished();
+    const chosen = path.join(dir, 'chosen');
+    await mkdir(path.join(chosen, 'sub'), { recursive: true });
+    await writeFile(path.join(chosen, 'a.txt'), 'chosen a');
+    await writeRandomFile(path.join(chosen, 'sub', 'b.bin'), 123_456);
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByRole('button', { name: 'Upload…' }).click();
+    await page.getByRole('menuitem', { name: /Folder/ }).click();
+    await (await chooser).setFiles(chosen);
+    await expect.poll(() => rowState('chosen/sub/b.bin'), { timeout: 60_000 }).toBe('done');
+    await expect.poll(() => rowState('chosen/a.txt'), { timeout: 60_000 }).toBe('done');
+    expect(await remoteHash('chosen/sub/b.bin')).toBe(await sha256File(path.join(chosen, 'sub', 'b.bin')));
+    expect(await remoteHash('chosen/a.txt')).toBe(sha256('chosen a'));
   });
 
   it('shows several parts active at once, pauses a 200 MiB upload with no new part, resumes it identical', async () => {

@@ -1,7 +1,8 @@
 // The test bed's S3 side: the account under test, a fresh bucket per test file, and its cleanup.
 
 import { randomBytes } from 'node:crypto';
-import { removeDir, tempDir } from './files.js';
+import path from 'node:path';
+import { removeDir, sha256File, tempDir } from './files.js';
 import type { S3Endpoint } from '../../shared/account.js';
 import { TransferEngine, type EngineOptions } from '../../electron/engine/engine.js';
 import { S3Store } from '../../electron/engine/s3/store.js';
@@ -93,4 +94,16 @@ export async function removeTestBucket(store: S3Store, bucket: string): Promise<
   await store.deleteObjects(bucket, keys);
   await store.deleteBucket(bucket);
   if (leftovers.length > 0) throw new Error(`incomplete multipart uploads were left in ${bucket}: ${leftovers.join(', ')}`);
+}
+
+/** The SHA-256 of an object's bytes, downloaded by an engine of its own into a file under `dir`. */
+export async function remoteSha256(bucket: string, key: string, dir: string): Promise<string> {
+  const engine = testEngine();
+  const target = path.join(dir, 'downloaded-for-hash', randomBytes(6).toString('hex'));
+  try {
+    await engine.download({ bucket, key, target });
+    return await sha256File(target);
+  } finally {
+    engine.close();
+  }
 }

@@ -10,7 +10,7 @@ import { MAX_CHUNK_BYTES, type QueueRow } from '../../../shared/queue.js';
 import { Journal } from '../../../electron/engine/journal.js';
 import type { S3Store } from '../../../electron/engine/s3/store.js';
 import { sha256File, writeRandomFile } from '../../support/files.js';
-import { closeTestBed, incompleteUploads, openTestBed, testEngine } from '../../support/s3.js';
+import { closeTestBed, incompleteUploads, openTestBed, remoteSha256, testEngine } from '../../support/s3.js';
 import { MemorySecrets, addTestAccount, openService, type ServiceBed } from '../../support/service.js';
 
 const MiB = 1024 * 1024;
@@ -33,17 +33,7 @@ afterAll(async () => {
   await closeTestBed({ store, bucket, dir });
 });
 
-/** The object's bytes, downloaded by an engine of its own, hashed. */
-async function remoteHash(key: string): Promise<string> {
-  const engine = testEngine();
-  const target = path.join(dir, 'check', `${Math.random()}`);
-  try {
-    await engine.download({ bucket, key, target });
-    return await sha256File(target);
-  } finally {
-    engine.close();
-  }
-}
+const remoteHash = (key: string) => remoteSha256(bucket, key, dir);
 
 const batchEnd = (batchId: string) => () => bed.events.find((e): e is BatchEvent => e.type === 'batch' && e.batchId === batchId);
 const rowOf = (key: string) => () => [...bed.rows.values()].find((r) => r.key === key);
@@ -216,13 +206,22 @@ describe('the transfer queue', () => {
     expect(refused).toMatchObject({ ok: false, error: { code: 'InvalidInput' } });
   });
 
-  it('downloads a selection through the queue into the download folder', async () => {
+  it('downloads a selection through the queue into the download folder, and asks when a file is there', async () => {
     const started = await bed.call('transfers.download', { accountId, bucket, keys: ['in/photo.jpg'], prefixes: ['in/site/'] });
     expect(started).toMatchObject({ files: 3 });
     expect(await bed.until(batchEnd(started.batchId))).toMatchObject({ status: 'done', done: 3, kind: 'download' });
     const downloads = path.join(dir, 'downloads');
     expect(await sha256File(path.join(downloads, 'photo.jpg'))).toBe(await sha256File(path.join(dir, 'drop', 'photo.jpg')));
     expect(await sha256File(path.join(downloads, 'site', 'css', 'a b+c.css'))).toBe(await sha256File(path.join(dir, 'drop', 'site', 'css', 'a b+c.css')));
+
+    // Again: the local file exists, and the answer to the question says what happens to it.
+    const seen = bed.events.length;
+    const again = await bed.call('transfers.download', { accountId, bucket, keys: ['in/photo.jpg'], prefixes: [] });
+    const asked = await bed.until(() => bed.events.slice(seen).find((e): e is Extract<ConflictEvent, { type: 'conflict' }> => e.type === 'conflict' && e.batchId === again.batchId));
+    expect(asked.conflict).toMatchObject({ kind: 'download', key: 'in/photo.jpg', target: path.join(downloads, 'photo.jpg') });
+    await bed.call('transfers.answerConflict', { conflictId: asked.conflictId, action: 'rename' });
+    expect(await bed.until(batchEnd(again.batchId))).toMatchObject({ status: 'done', done: 1 });
+    expect(await sha256File(path.join(downloads, 'photo (1).jpg'))).toBe(await sha256File(path.join(dir, 'drop', 'photo.jpg')));
   });
 
   it('brings rows back paused after a restart, with a transfer the command line left, and resumes both', async () => {
