@@ -27,6 +27,10 @@ export interface ObjectHeaders {
   contentEncoding?: string;
   contentLanguage?: string;
   expires?: string;
+  /** x-amz-storage-class: STANDARD, STANDARD_IA, GLACIER_IR… */
+  storageClass?: string;
+  /** x-amz-acl, a canned ACL: private, public-read… */
+  acl?: string;
   metadata?: Record<string, string>;
 }
 

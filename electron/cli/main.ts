@@ -7,6 +7,8 @@ import type { ConflictDecision, IfExists, ObjectHeaders, TransferConflict, Trans
 import { IF_EXISTS, decisionFromAnswer, type ConflictOptions } from '../engine/conflicts.js';
 import { Journal, defaultStateDir, uploadPhase } from '../engine/journal.js';
 import { planUploads } from '../engine/batchPlan.js';
+import { loadRules } from './rulesFile.js';
+import { applyRules, headerLines, setHeaderLine } from '../engine/publishRules.js';
 import { TransferEngine, type BatchResult } from '../engine/engine.js';
 import { FerryError, asFerryError } from '../engine/errors.js';
 import { parseS3Url } from '../engine/keyPath.js';
@@ -184,15 +186,13 @@ function localDate(date: Date): string {
   return `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
 }
 
-function headersFrom(options: Record<string, string | undefined>): ObjectHeaders | undefined {
-  const headers: ObjectHeaders = {
-    cacheControl: options.cacheControl,
-    contentType: options.contentType,
-    contentDisposition: options.contentDisposition,
-    contentEncoding: options.contentEncoding,
-    contentLanguage: options.contentLanguage,
-  };
-  return Object.values(headers).some((v) => v !== undefined) ? headers : undefined;
+/** The single header flags and every --header, which win over the rules. */
+function headersFrom(options: Record<string, unknown>): ObjectHeaders | undefined {
+  const headers: ObjectHeaders = {};
+  for (const line of (options.header as string[] | undefined) ?? []) setHeaderLine(headers, line);
+  const single = { cacheControl: options.cacheControl, contentType: options.contentType, contentDisposition: options.contentDisposition, contentEncoding: options.contentEncoding, contentLanguage: options.contentLanguage };
+  for (const [field, value] of Object.entries(single)) if (typeof value === 'string') Object.assign(headers, { [field]: value });
+  return Object.keys(headers).length > 0 ? headers : undefined;
 }
 
 export function buildProgram(): Command {
@@ -212,13 +212,25 @@ export function buildProgram(): Command {
     .option('--content-disposition <value>', 'Content-Disposition header')
     .option('--content-encoding <value>', 'Content-Encoding header')
     .option('--content-language <value>', 'Content-Language header')
+    .option('--header <name: value>', 'any header a rule may set, e.g. "x-amz-meta-build: 42" (repeatable)', (line: string, all: string[] = []) => [...all, line])
+    .option('--rules <file|preset>', 'publishing rules: a JSON file of {"match": glob, "headers": {…}}, first match wins, or a preset (static-site); the flags above win over them')
+    .option('--dry-run', "print each file's key and the headers it would get, and send nothing")
     .addOption(ifExistsOption())
-    .action(async (paths: string[], flags: CommonFlags & Record<string, string | undefined> & { ifExists: IfExists }) => {
+    .action(async (paths: string[], flags: CommonFlags & Record<string, unknown> & { ifExists: IfExists; rules?: string; dryRun?: boolean }) => {
       const destination = paths.pop();
       if (!destination || paths.length === 0) throw new Error('give one or more local paths, then s3://bucket/prefix/');
       const target = parseS3Url(destination);
       const signal = interruptSignal();
-      const plan = await planUploads(paths, target.bucket, target.key, headersFrom(flags), signal);
+      // Rules and flags are read before the folders are walked: a bad rule costs nothing.
+      const rules = flags.rules === undefined ? undefined : await loadRules(flags.rules);
+      const overrides = headersFrom(flags);
+      const plan = applyRules(await planUploads(paths, target.bucket, target.key, undefined, signal), rules, overrides);
+      if (flags.dryRun) {
+        for (const file of plan.files) process.stdout.write(`s3://${file.bucket}/${file.key}\n${headerLines(file.headers).map((l) => `  ${l}\n`).join('')}`);
+        for (const marker of plan.folderMarkers) process.stdout.write(`s3://${plan.bucket}/${marker}  (empty folder)\n`);
+        process.stdout.write(`${plan.files.length} file${plan.files.length === 1 ? '' : 's'} would be uploaded; nothing was sent (--dry-run).\n`);
+        return;
+      }
       const totalBytes = plan.files.reduce((sum, f) => sum + f.size, 0);
       const output = holdableStderr();
       const line = new ProgressLine(output.out, 'upload', totalBytes, plan.files.length, flags.quiet);

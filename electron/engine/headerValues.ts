@@ -85,6 +85,8 @@ export function wireHeaders(headers: ObjectHeaders | undefined): ObjectHeaders |
     contentLanguage: asciiOnly('Content-Language', headers.contentLanguage),
     contentDisposition: encodeContentDisposition(headers.contentDisposition),
     expires: headers.expires,
+    storageClass: asciiOnly('x-amz-storage-class', headers.storageClass),
+    acl: asciiOnly('x-amz-acl', headers.acl),
     metadata: encodeMetadata(headers.metadata),
   };
 }

@@ -18,7 +18,9 @@ import {
   ListPartsCommand,
   PutObjectCommand,
   UploadPartCommand,
+  type ObjectCannedACL,
   type S3Client,
+  type StorageClass,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { ObjectHeaders } from '../../../shared/transfer.js';
@@ -216,6 +218,8 @@ function headerInput(given: ObjectHeaders | undefined) {
     ContentEncoding: headers.contentEncoding,
     ContentLanguage: headers.contentLanguage,
     Expires: headers.expires ? new Date(headers.expires) : undefined,
+    StorageClass: headers.storageClass as StorageClass | undefined,
+    ACL: headers.acl as ObjectCannedACL | undefined,
     Metadata: headers.metadata,
   };
 }
