@@ -9,6 +9,7 @@ import { Journal, defaultStateDir, uploadPhase } from '../engine/journal.js';
 import { planUploads } from '../engine/batchPlan.js';
 import { loadRules } from './rulesFile.js';
 import { applyRules, headerLines, setHeaderLine } from '../engine/publishRules.js';
+import type { PlannedHeaderChange } from '../engine/headerChange.js';
 import { TransferEngine, type BatchResult } from '../engine/engine.js';
 import { FerryError, asFerryError } from '../engine/errors.js';
 import { parseS3Url } from '../engine/keyPath.js';
@@ -195,25 +196,30 @@ function headersFrom(options: Record<string, unknown>): ObjectHeaders | undefine
   return Object.keys(headers).length > 0 ? headers : undefined;
 }
 
+/** The header flags of upload and set-headers: the same words and meaning in both. */
+function withHeaderOptions(command: Command): Command {
+  return command
+    .option('--cache-control <value>', 'Cache-Control header for every object, e.g. "public, max-age=31536000"')
+    .option('--content-disposition <value>', 'Content-Disposition header')
+    .option('--content-encoding <value>', 'Content-Encoding header')
+    .option('--content-language <value>', 'Content-Language header')
+    .option('--header <name: value>', 'any header a rule may set, e.g. "x-amz-meta-build: 42" (repeatable)', (line: string, all: string[] = []) => [...all, line])
+    .option('--rules <file|preset>', 'publishing rules: a JSON file of {"match": glob, "headers": {…}}, first match wins, or a preset (static-site); the flags win over them');
+}
+
 export function buildProgram(): Command {
   const program = new Command('ferry')
     .description('Fast, resumable S3 transfers: the engine of the Ferry app, on the command line.')
     .showHelpAfterError()
     .configureOutput({ outputError: (text, write) => write(text) });
 
-  withCommonOptions(
+  withHeaderOptions(withCommonOptions(
     program
       .command('upload')
       .description('upload files and folders (folders go in whole, like cp -r)')
       .argument('<paths...>', 'local files or folders, then the destination s3://bucket/prefix/'),
-  )
-    .option('--cache-control <value>', 'Cache-Control header for every object, e.g. "public, max-age=31536000"')
+  ))
     .option('--content-type <value>', "Content-Type for every object (default: from each file's name, application/octet-stream when unknown)")
-    .option('--content-disposition <value>', 'Content-Disposition header')
-    .option('--content-encoding <value>', 'Content-Encoding header')
-    .option('--content-language <value>', 'Content-Language header')
-    .option('--header <name: value>', 'any header a rule may set, e.g. "x-amz-meta-build: 42" (repeatable)', (line: string, all: string[] = []) => [...all, line])
-    .option('--rules <file|preset>', 'publishing rules: a JSON file of {"match": glob, "headers": {…}}, first match wins, or a preset (static-site); the flags above win over them')
     .option('--dry-run', "print each file's key and the headers it would get, and send nothing")
     .addOption(ifExistsOption())
     .action(async (paths: string[], flags: CommonFlags & Record<string, unknown> & { ifExists: IfExists; rules?: string; dryRun?: boolean }) => {
@@ -269,6 +275,49 @@ export function buildProgram(): Command {
         report(result, 'Downloaded');
       } finally {
         line?.stop();
+        engine.close();
+      }
+    });
+
+  withHeaderOptions(withCommonOptions(
+    program
+      .command('set-headers')
+      .description('change headers of objects in place (server-side copies: no bytes are downloaded), keeping every header and metadata entry not named')
+      .argument('<location>', 's3://bucket/key, or s3://bucket/prefix/ for every object below it'),
+  ))
+    .option('--content-type <value>', 'Content-Type header')
+    .option('--remove <name>', 'drop this header or metadata entry, e.g. expires or x-amz-meta-build (repeatable)', (name: string, all: string[] = []) => [...all, name])
+    .option('--dry-run', "print each object's headers as they would be, and change nothing")
+    .action(async (location: string, flags: CommonFlags & Record<string, unknown> & { rules?: string; remove?: string[]; dryRun?: boolean }) => {
+      const { bucket, key } = parseS3Url(location);
+      const rules = flags.rules === undefined ? undefined : await loadRules(flags.rules);
+      const set = headersFrom(flags);
+      if (!rules && !set && !flags.remove?.length) throw new FerryError('InvalidInput', 'say what to change: --cache-control, --content-type, --header "Name: value", --remove NAME or --rules.');
+      const isPrefix = key === '' || key.endsWith('/');
+      const signal = interruptSignal();
+      const engine = await engineFor(flags);
+      const progress = new CountLine(process.stderr, flags.quiet || flags.dryRun === true);
+      try {
+        const result = await engine.changeHeaders(
+          { bucket, keys: isPrefix ? [] : [key], prefixes: isPrefix ? [key] : [], edit: { set, remove: flags.remove, rules, rulesBase: isPrefix ? key : key.slice(0, key.lastIndexOf('/') + 1) }, dryRun: flags.dryRun },
+          {
+            signal,
+            onProgress: (p) => progress.draw(`set-headers ${p.changed + p.unchanged + p.failed}/${p.objects}${p.listed ? '' : '+'} objects${p.failed > 0 ? `, ${p.failed} failed` : ''}`),
+            onPlanned: flags.dryRun ? (planned) => process.stdout.write(plannedText(bucket, planned)) : undefined,
+            onResumed: (r) => progress.say(`ferry: resuming the header change of s3://${bucket}/${r.key}: ${r.partsDone} of ${r.parts} parts were already copied.\n`),
+          },
+        );
+        progress.stop();
+        for (const failure of result.failures) {
+          const hint = failure.error.code === 'NoSuchKey' && !isPrefix ? ` For every object below it, write s3://${bucket}/${key}/.` : '';
+          process.stderr.write(`ferry: failed ${failure.item}: ${failure.error.code === 'Unknown' ? '' : `${failure.error.code}: `}${failure.error.message}${hint}\n`);
+        }
+        const unchanged = result.unchanged > 0 ? `; ${result.unchanged} already had these headers` : '';
+        const verb = flags.dryRun ? 'Would change' : 'Changed';
+        process.stdout.write(`${verb} the headers of ${result.changed} object${result.changed === 1 ? '' : 's'}${unchanged} (${result.objects} found) in ${result.seconds.toFixed(2)} s${flags.dryRun ? '; nothing was changed (--dry-run)' : ''}.\n`);
+        if (result.failures.length > 0) throw new Error(`${result.failures.length} object${result.failures.length === 1 ? '' : 's'} failed (listed above); run the same command again to retry them (the others are done and are passed over).`);
+      } finally {
+        progress.stop();
         engine.close();
       }
     });
@@ -351,6 +400,43 @@ export function buildProgram(): Command {
   });
 
   return program;
+}
+
+/** --dry-run of set-headers: the object, then its headers as they would be: + added, ~ changed (with what it was), - removed. */
+function plannedText(bucket: string, planned: PlannedHeaderChange): string {
+  const name = (line: string) => line.slice(0, line.indexOf(':')).toLowerCase();
+  const before = new Map(headerLines(planned.before).map((line) => [name(line), line]));
+  const after = headerLines(planned.after);
+  const lines = after.map((line) => {
+    const was = before.get(name(line));
+    if (was === line) return `  ${line}`;
+    return was === undefined ? `+ ${line}` : `~ ${line}  (was: ${was.slice(was.indexOf(':') + 1).trim()})`;
+  });
+  const kept = new Set(after.map(name));
+  for (const [header, line] of before) if (!kept.has(header)) lines.push(`- ${line}`);
+  return `s3://${bucket}/${planned.key}${planned.changes ? '' : '  (unchanged)'}\n${lines.map((l) => `  ${l}\n`).join('')}`;
+}
+
+/** A one-line count that redraws on a terminal (nothing otherwise); messages printed above it. */
+class CountLine {
+  private shown = false;
+  constructor(private readonly out: NodeJS.WriteStream, private readonly quiet: boolean) {}
+
+  draw(text: string): void {
+    if (this.quiet || !this.out.isTTY) return;
+    this.out.write(`\r\x1b[2K${text}`);
+    this.shown = true;
+  }
+
+  say(text: string): void {
+    this.stop();
+    this.out.write(text);
+  }
+
+  stop(): void {
+    if (this.shown) this.out.write('\r\x1b[2K');
+    this.shown = false;
+  }
 }
 
 function formatAge(ms: number): string {

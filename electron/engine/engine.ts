@@ -11,6 +11,7 @@ import { DownloadTransfer, temporaryPathFor, type DownloadJob } from './download
 import { FerryError, asFerryError, cancelledError, pausedError } from './errors.js';
 import { anySignal, followSignal } from './abort.js';
 import { FolderCache } from './folderCache.js';
+import { HeaderChanger, type HeaderChangeInput, type HeaderChangeOptions, type HeaderChangeResult } from './headerChange.js';
 import { mapInFlight } from './inFlight.js';
 import { AdaptiveLimit, type AdaptiveSnapshot } from './adaptive.js';
 import { SKIPPED_SAME, type ConflictOptions } from './conflicts.js';
@@ -335,6 +336,15 @@ export class TransferEngine {
     }
     await this.store.deleteObjects(bucket, [...all], options);
     return all.size;
+  }
+
+  /**
+   * Changes the headers of the keys and of every object below the prefixes in place (server-side
+   * copies, in parallel); per-object failures come back in the result. Throws for the whole job
+   * (a missing bucket, a refused listing) and Cancelled when `signal` aborts.
+   */
+  changeHeaders(input: HeaderChangeInput, options: HeaderChangeOptions = {}): Promise<HeaderChangeResult> {
+    return new HeaderChanger(this.ctx, input, options, this.settings.copyObjectLimit).run();
   }
 
   /** A link anyone may GET the object with for `expiresSeconds` (signed locally, no request). */

@@ -59,6 +59,29 @@ export interface DownloadRecord {
 
 export type JournalRecord = UploadRecord | DownloadRecord;
 
+/**
+ * A multipart copy of an object onto itself (a header change above CopyObject's 5 GiB): the upload
+ * and the parts copied, so an interrupted change goes on from them. Not a transfer of local bytes:
+ * `list()` leaves these out.
+ */
+export interface CopyRecord {
+  version: 1;
+  kind: 'copy';
+  id: string;
+  server: string;
+  bucket: string;
+  key: string;
+  /** The ETag of the object being copied: a record for another version of it is not resumed. */
+  sourceEtag: string;
+  size: number;
+  partSize: number;
+  uploadId: string;
+  headers: ObjectHeaders;
+  parts: { n: number; etag: string }[];
+  createdAt: string;
+  updatedAt: string;
+}
+
 /** The per-user folder for Ferry's state (XDG on Linux, Application Support on macOS, LOCALAPPDATA on Windows). */
 export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.FERRY_STATE_DIR) return env.FERRY_STATE_DIR;
@@ -69,7 +92,7 @@ export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** A transfer's journal id: the same for the same server, bucket, key and local path, so the next run finds it. */
-export function journalId(kind: JournalRecord['kind'], server: string, bucket: string, key: string, local: string): string {
+export function journalId(kind: (JournalRecord | CopyRecord)['kind'], server: string, bucket: string, key: string, local: string): string {
   return `${kind}-${createHash('sha256').update(JSON.stringify([server, bucket, key, local])).digest('hex').slice(0, 32)}`;
 }
 
@@ -89,7 +112,7 @@ export class Journal {
     return path.join(this.dir, `${id}.json`);
   }
 
-  async write(record: JournalRecord): Promise<void> {
+  async write(record: JournalRecord | CopyRecord): Promise<void> {
     await mkdir(this.dir, { recursive: true });
     const temp = path.join(this.dir, `.${record.id}.${randomBytes(4).toString('hex')}.tmp`);
     await writeFile(temp, JSON.stringify(record));
@@ -121,9 +144,9 @@ export class Journal {
     return records;
   }
 
-  private async read(id: string): Promise<JournalRecord | undefined> {
+  private async read(id: string): Promise<JournalRecord | CopyRecord | undefined> {
     try {
-      const record = JSON.parse(await readFile(this.file(id), 'utf8')) as JournalRecord;
+      const record = JSON.parse(await readFile(this.file(id), 'utf8')) as JournalRecord | CopyRecord;
       return record.version === 1 ? record : undefined;
     } catch {
       return undefined; // none, or unreadable: nothing to resume
@@ -136,6 +159,12 @@ export class Journal {
     return record?.kind === 'upload' && record.source === source && record.key === key ? record : undefined;
   }
 
+  /** The record of an interrupted multipart copy of this version (ETag) of the object. */
+  async findCopy(server: string, bucket: string, key: string, sourceEtag: string): Promise<CopyRecord | undefined> {
+    const record = await this.read(journalId('copy', server, bucket, key, sourceEtag));
+    return record?.kind === 'copy' && record.key === key && record.sourceEtag === sourceEtag ? record : undefined;
+  }
+
   async findDownload(server: string, bucket: string, key: string, target: string): Promise<DownloadRecord | undefined> {
     const record = await this.read(journalId('download', server, bucket, key, target));
     return record?.kind === 'download' && record.target === target && record.key === key ? record : undefined;
@@ -146,7 +175,7 @@ export class Journal {
  * Keeps one record on disk as it changes: at most one write in flight, and the newest state
  * written next, so a burst of finished parts costs a couple of writes, not one each.
  */
-export class JournalWriter<R extends JournalRecord> {
+export class JournalWriter<R extends JournalRecord | CopyRecord> {
   private readonly journal: Journal;
   readonly record: R;
   private writing: Promise<void> | undefined;

@@ -63,6 +63,21 @@ export function setHeader(headers: ObjectHeaders, name: string, value: string): 
   headers[field] = value;
 }
 
+/** Drops one header, named as on the wire (x-amz-meta-NAME: that metadata entry); throws for a name Ferry does not set. */
+export function clearHeader(headers: ObjectHeaders, name: string): void {
+  const lower = name.trim().toLowerCase();
+  if (lower.startsWith(METADATA_PREFIX) && lower.length > METADATA_PREFIX.length) {
+    if (headers.metadata) {
+      const { [lower.slice(METADATA_PREFIX.length)]: _dropped, ...rest } = headers.metadata;
+      headers.metadata = rest;
+    }
+    return;
+  }
+  const field = FIELD[lower as RuleHeader];
+  if (!field) throw new FerryError('InvalidInput', `"${name}" is not a header Ferry changes (${[...RULE_HEADERS, `${METADATA_PREFIX}<name>`].join(', ')}).`);
+  delete headers[field];
+}
+
 /** `Name: value` (the command line's --header) into the headers. */
 export function setHeaderLine(headers: ObjectHeaders, line: string): void {
   const colon = line.indexOf(':');

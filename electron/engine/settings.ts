@@ -50,6 +50,8 @@ export interface TransferSettings {
   progressIntervalMs: number;
   /** Add an x-amz-checksum-crc32 to every part besides Content-MD5 ('auto': only on AWS endpoints). */
   crc32: 'auto' | 'on' | 'off';
+  /** Objects up to this size are copied in one CopyObject (S3's limit, 5 GiB); larger ones part by part. */
+  copyObjectLimit: number;
 }
 
 // Defaults chosen to beat the usual tools' (rclone 4 × 5 MiB, AWS CLI 10 × 8 MB): more parts in flight
@@ -72,6 +74,7 @@ export const DEFAULT_SETTINGS: TransferSettings = {
   bandwidthLimit: 0,
   progressIntervalMs: 250,
   crc32: 'auto',
+  copyObjectLimit: S3_LIMITS.maxSinglePut,
 };
 
 interface Bound {
@@ -93,6 +96,7 @@ const BOUNDS: Record<Exclude<keyof TransferSettings, 'crc32' | 'adaptive'>, Boun
   idleTimeoutMs: { min: 1_000, max: 3_600_000 },
   bandwidthLimit: { min: 0, max: 1024 * GiB },
   progressIntervalMs: { min: 10, max: 10_000 },
+  copyObjectLimit: { min: S3_LIMITS.minPartSize, max: S3_LIMITS.maxSinglePut },
 };
 
 /** Defaults overlaid with the user's choices; a value outside its documented limits is an error. */

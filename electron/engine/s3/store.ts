@@ -5,6 +5,7 @@ import { Readable, Transform } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
+  CopyObjectCommand,
   CreateBucketCommand,
   CreateMultipartUploadCommand,
   DeleteBucketCommand,
@@ -18,7 +19,9 @@ import {
   ListPartsCommand,
   PutObjectCommand,
   UploadPartCommand,
+  UploadPartCopyCommand,
   type ObjectCannedACL,
+  type ServerSideEncryption,
   type S3Client,
   type StorageClass,
 } from '@aws-sdk/client-s3';
@@ -41,6 +44,38 @@ export interface ObjectInfo {
   storageClass?: string;
   headers: ObjectHeaders;
   serverSideEncryption?: string;
+  /** The KMS key of an aws:kms object, which a copy must name again. */
+  sseKmsKeyId?: string;
+  websiteRedirectLocation?: string;
+  /** With `partNumber` (AWS): the object's part count; ContentLength is then that part's size. */
+  partsCount?: number;
+}
+
+/**
+ * What an object carries besides its headers that a REPLACE copy must send again or lose: its
+ * storage class (else STANDARD), its encryption, its website redirect. Tags and object-lock
+ * settings are kept by the copy itself (TaggingDirective COPY is the default).
+ */
+export interface CopyExtras {
+  storageClass?: string;
+  serverSideEncryption?: string;
+  sseKmsKeyId?: string;
+  websiteRedirectLocation?: string;
+}
+
+function extrasInput(extras: CopyExtras | undefined) {
+  if (!extras) return {};
+  return {
+    StorageClass: extras.storageClass as StorageClass | undefined,
+    ServerSideEncryption: extras.serverSideEncryption as ServerSideEncryption | undefined,
+    SSEKMSKeyId: extras.serverSideEncryption === 'aws:kms' ? extras.sseKmsKeyId : undefined,
+    WebsiteRedirectLocation: extras.websiteRedirectLocation,
+  };
+}
+
+/** x-amz-copy-source: the bucket, then the key URL-encoded segment by segment (#, ?, +, % and spaces included). */
+export function copySource(bucket: string, key: string): string {
+  return `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
 }
 
 export interface ListEntry {
@@ -317,6 +352,9 @@ export class S3Store {
       lastModified: out.LastModified,
       contentType: out.ContentType,
       serverSideEncryption: out.ServerSideEncryption,
+      sseKmsKeyId: out.SSEKMSKeyId,
+      websiteRedirectLocation: out.WebsiteRedirectLocation,
+      partsCount: out.PartsCount,
       storageClass: out.StorageClass,
       headers: {
         contentType: out.ContentType,
@@ -357,7 +395,7 @@ export class S3Store {
   }
 
   async createMultipartUpload(
-    input: { bucket: string; key: string; headers?: ObjectHeaders; crc32: boolean },
+    input: { bucket: string; key: string; headers?: ObjectHeaders; crc32: boolean; extras?: CopyExtras },
     options: CallOptions = {},
   ): Promise<string> {
     const out = await this.call({ bucket: input.bucket, key: input.key, action: 'starting a multipart upload' }, options, (abortSignal) =>
@@ -367,6 +405,7 @@ export class S3Store {
           Key: input.key,
           ChecksumAlgorithm: input.crc32 ? 'CRC32' : undefined,
           ...headerInput(input.headers),
+          ...extrasInput(input.extras),
         }),
         { abortSignal },
       ),
@@ -401,6 +440,56 @@ export class S3Store {
         ),
     );
     return bareEtag(out.ETag);
+  }
+
+  /**
+   * A server-side copy, conditional on the source's ETag (412 PreconditionFailed if it changed).
+   * With `headers`, the target gets exactly those (MetadataDirective REPLACE, which keeps nothing
+   * by itself); without, the source's (COPY). Up to 5 GiB: above it, uploadPartCopy.
+   */
+  async copyObject(
+    input: { bucket: string; key: string; sourceBucket: string; sourceKey: string; ifMatch?: string; ifUnmodifiedSince?: Date; headers?: ObjectHeaders; extras?: CopyExtras },
+    options: CallOptions = {},
+  ): Promise<{ etag: string }> {
+    const out = await this.call({ bucket: input.bucket, key: input.key, action: 'copying on the server' }, options, (abortSignal) =>
+      this.client.send(
+        new CopyObjectCommand({
+          Bucket: input.bucket,
+          Key: input.key,
+          CopySource: copySource(input.sourceBucket, input.sourceKey),
+          CopySourceIfMatch: input.ifMatch ? `"${input.ifMatch}"` : undefined,
+          CopySourceIfUnmodifiedSince: input.ifUnmodifiedSince,
+          MetadataDirective: input.headers ? 'REPLACE' : 'COPY',
+          ...headerInput(input.headers),
+          ...extrasInput(input.extras),
+        }),
+        { abortSignal },
+      ),
+    );
+    return { etag: bareEtag(out.CopyObjectResult?.ETag) };
+  }
+
+  /** One part of a multipart upload copied on the server from a byte range of another object. */
+  async uploadPartCopy(
+    input: { bucket: string; key: string; uploadId: string; partNumber: number; sourceBucket: string; sourceKey: string; start: number; end: number; ifMatch?: string; ifUnmodifiedSince?: Date },
+    options: CallOptions = {},
+  ): Promise<string> {
+    const out = await this.call({ bucket: input.bucket, key: input.key, action: `copying part ${input.partNumber} on the server` }, options, (abortSignal) =>
+      this.client.send(
+        new UploadPartCopyCommand({
+          Bucket: input.bucket,
+          Key: input.key,
+          UploadId: input.uploadId,
+          PartNumber: input.partNumber,
+          CopySource: copySource(input.sourceBucket, input.sourceKey),
+          CopySourceRange: `bytes=${input.start}-${input.end}`,
+          CopySourceIfMatch: input.ifMatch ? `"${input.ifMatch}"` : undefined,
+          CopySourceIfUnmodifiedSince: input.ifUnmodifiedSince,
+        }),
+        { abortSignal },
+      ),
+    );
+    return bareEtag(out.CopyPartResult?.ETag);
   }
 
   async completeMultipartUpload(
