@@ -1,11 +1,18 @@
 // The commands the toolbar, the context menu and the shortcuts share. Each reads the current place
 // and selection, then asks a dialog or a store to do the work, so all three entry points behave alike.
 import { askNotificationPermission } from './batchNotifications.js';
+import type { Entry } from './model/objectEntries.js';
 import { shortcutLabel } from './shortcutLabels.js';
 import { focusedFile, selectedEntries, useBrowserStore } from './stores/browserStore.js';
 import { useQueueStore } from './stores/queueStore.js';
 import { useUiStore, type MenuItem } from './stores/uiStore.js';
+import { choosePublishFolder } from './upload/publishFolder.js';
 import { chooseUpload } from './upload/uploadPicker.js';
+
+/** Selected files as keys, folders as prefixes: how calls name a selection. */
+function keysAndPrefixes(selected: readonly Entry[]): { keys: string[]; prefixes: string[] } {
+  return { keys: selected.filter((e) => e.kind === 'file').map((e) => e.key), prefixes: selected.filter((e) => e.kind === 'folder').map((e) => e.key) };
+}
 
 export function downloadSelection(): void {
   const s = useBrowserStore.getState();
@@ -16,19 +23,22 @@ export function downloadSelection(): void {
   void useQueueStore.getState().download({
     accountId: s.account.id,
     bucket: s.location.bucket,
-    keys: selected.filter((e) => e.kind === 'file').map((e) => e.key),
-    prefixes: selected.filter((e) => e.kind === 'folder').map((e) => e.key),
+    ...keysAndPrefixes(selected),
   });
 }
 
-export function askDeleteSelection(): void {
+/** Opens a dialog about the selected files and folders. */
+function askAboutSelection(kind: 'delete' | 'change-headers'): void {
   const selected = selectedEntries(useBrowserStore.getState());
-  if (selected.length === 0) return;
-  useUiStore.getState().openDialog({
-    kind: 'delete',
-    keys: selected.filter((e) => e.kind === 'file').map((e) => e.key),
-    prefixes: selected.filter((e) => e.kind === 'folder').map((e) => e.key),
-  });
+  if (selected.length > 0) useUiStore.getState().openDialog({ kind, ...keysAndPrefixes(selected) });
+}
+
+export function askDeleteSelection(): void {
+  askAboutSelection('delete');
+}
+
+export function askChangeHeaders(): void {
+  askAboutSelection('change-headers');
 }
 
 export function askNewFolder(): void {
@@ -41,15 +51,22 @@ export function askShareLink(): void {
   if (file) useUiStore.getState().openDialog({ kind: 'share', key: file.key });
 }
 
+/** The publishing rules of `bucket`, or of the open bucket. */
+export function askPublishingRules(bucket?: string): void {
+  const name = bucket ?? useBrowserStore.getState().location.bucket;
+  if (name !== null) useUiStore.getState().openDialog({ kind: 'publish-rules', bucket: name });
+}
+
 export function toggleInfo(): void {
   useUiStore.getState().toggleInfoPanel();
 }
 
-/** Upload files or a folder into the open prefix, through the system's dialog. Short labels: under the toolbar's Upload… button. */
+/** Upload files or a folder into the open prefix, or publish a folder, through the system's dialog. Short labels: under the toolbar's Upload… button. */
 export function uploadMenuItems(labels: 'short' | 'long'): MenuItem[] {
   return [
     { label: labels === 'short' ? 'Files…' : 'Upload files…', action: 'upload-files', run: () => chooseUpload('files') },
     { label: labels === 'short' ? 'Folder…' : 'Upload folder…', action: 'upload-folder', run: () => chooseUpload('folder') },
+    { label: 'Publish folder…', action: 'publish-folder', run: choosePublishFolder },
   ];
 }
 
@@ -64,10 +81,12 @@ export function objectMenu(): (MenuItem | 'separator')[] {
     items.push({ label: 'Download', shortcut: shortcutLabel('mod+d'), run: downloadSelection });
     if (single?.kind === 'file') items.push({ label: 'Share link…', run: askShareLink });
     items.push({ label: 'Info', shortcut: shortcutLabel('mod+i'), run: () => useUiStore.setState({ infoPanelOpen: true }) });
+    items.push({ label: 'Change headers…', action: 'change-headers', run: askChangeHeaders });
     items.push('separator');
   }
   items.push(...uploadMenuItems('long'));
   items.push({ label: 'New folder…', shortcut: shortcutLabel('mod+shift+n'), run: askNewFolder });
+  items.push({ label: 'Publishing rules…', action: 'publishing-rules', run: () => askPublishingRules() });
   items.push({ label: 'Refresh', shortcut: 'F5', run: s.refresh });
   if (selected.length > 0) {
     items.push('separator');

@@ -5,6 +5,7 @@
 
 import { z } from 'zod';
 import type { ErrorInfo } from './errors.js';
+import type { PublishRules } from './publishRules.js';
 import type { AppSettings, ChunkHeader, QueueBatch, QueueRow } from './queue.js';
 import type { ObjectHeaders, TransferConflict, TransferEvent } from './transfer.js';
 
@@ -64,6 +65,27 @@ export interface ObjectDetails extends Omit<ObjectHeaders, 'metadata'> {
   lastModified?: string;
   storageClass?: string;
   metadata: Record<string, string>;
+  /** x-amz-server-side-encryption (AES256, aws:kms…), shown; kept by a header change. */
+  serverSideEncryption?: string;
+  /** x-amz-website-redirect-location, shown; kept by a header change. */
+  websiteRedirectLocation?: string;
+}
+
+/** The publishing rules kept for one account and bucket, and the presets to start from. */
+export interface PublishRulesInfo {
+  rules: PublishRules;
+  presets: { name: string; description: string; rules: PublishRules }[];
+}
+
+/** What an upload would send: each file's key and the headers it would get (`Name: value` lines). */
+export interface PublishPreview {
+  rows: { key: string; size: number; headers: string[]; /** Index of the rule that matched, if any. */ rule?: number }[];
+  /** Every file of the upload (rows stop at 5,000: `truncated`). */
+  files: number;
+  bytes: number;
+  truncated: boolean;
+  /** Empty folders that would be kept as `name/` markers. */
+  folders: number;
 }
 
 export type ConnectionTest = { ok: true; buckets: number } | { ok: false; error: ErrorInfo };
@@ -112,6 +134,23 @@ const ifExists = z.enum(['overwrite', 'skip', 'rename', 'different', 'ask']);
 // A path inside a dropped folder, as the browser gives it ("photos/2024/a.jpg"): the engine maps it to a key.
 const relativePath = z.string().min(1).max(4096);
 const bucketRef = accountRef.extend({ bucket });
+const headerValue = z.string().max(4096);
+/** Headers to set on objects (ObjectHeaders); absent fields are left as they are. */
+const headerFields = z.object({
+  contentType: headerValue.optional(),
+  cacheControl: headerValue.optional(),
+  contentDisposition: headerValue.optional(),
+  contentEncoding: headerValue.optional(),
+  contentLanguage: headerValue.optional(),
+  expires: headerValue.optional(),
+  storageClass: headerValue.optional(),
+  acl: headerValue.optional(),
+  metadata: z.record(z.string().min(1).max(256), headerValue).optional(),
+});
+export const publishRulesSchema = z.object({
+  rules: z.array(z.object({ match: z.string().trim().min(1, 'A rule needs a glob to match.').max(1024), headers: z.record(z.string().min(1).max(256), headerValue) })).max(1000),
+});
+const browserFile = z.object({ path: relativePath, size: z.number().int().min(0).max(5 * 1024 ** 4), lastModified: z.number().optional() });
 
 /** Every call: its request schema, and (as a type) its response. */
 export const calls = {
@@ -156,13 +195,48 @@ export const calls = {
    */
   'transfers.uploadFromBrowser': bucketRef.extend({
     prefix,
-    files: z.array(z.object({ path: relativePath, size: z.number().int().min(0).max(5 * 1024 ** 4), lastModified: z.number().optional() })).max(100_000),
+    files: z.array(browserFile).max(100_000),
     emptyFolders: z.array(relativePath).max(100_000),
   }),
   /** The page could not read a file it was sending (deleted or changed since the drop): its row fails with this reason. */
   'transfers.streamFailed': z.object({ streamId: id, message: z.string().min(1).max(1000) }),
   /** The answer to a `conflict` event. */
   'transfers.answerConflict': z.object({ conflictId: id, action: z.enum(['overwrite', 'skip', 'rename', 'different']), applyToAll: z.boolean().optional() }),
+  /** The publishing rules kept for this account and bucket (none: an empty list), and the presets. */
+  'publish.rules': bucketRef,
+  /** Keeps the rules; refused with the rule and the reason (`rule 2: "X-Foo" is not a header Ferry sets…`). */
+  'publish.saveRules': bucketRef.extend({ rules: publishRulesSchema }),
+  /**
+   * What uploading these into the prefix would send, with the bucket's kept rules (or `rules`, a
+   * draft not yet saved): each key and its headers. Electron: `paths`; browser mode: `files` (and
+   * `emptyFolders`) as for `transfers.uploadFromBrowser`. Sends nothing.
+   */
+  'publish.preview': bucketRef.extend({
+    prefix,
+    paths: z.array(z.string().min(1).max(4096)).max(100_000).optional(),
+    files: z.array(browserFile).max(100_000).optional(),
+    emptyFolders: z.array(relativePath).max(100_000).optional(),
+    rules: publishRulesSchema.optional(),
+  }),
+  /**
+   * Changes headers in place on the keys and every object under the prefixes: each object is copied
+   * onto itself with its headers and metadata kept but for `set` (merged; metadata entries too),
+   * `remove` (wire names: cache-control, x-amz-meta-build…) and, with `rules`, the bucket's kept
+   * rules (matched on the key below `rulesBase`). `ifEtag` (one key only): refused if the object
+   * changed since it was shown. Returns at once; `headerChange` events report progress.
+   */
+  'objects.changeHeaders': bucketRef.extend({
+    keys: z.array(key).max(100_000),
+    prefixes: z.array(key).max(1_000),
+    set: headerFields,
+    remove: z.array(z.string().min(1).max(256)).max(256),
+    rules: z.boolean().optional(),
+    rulesBase: prefix.optional(),
+    ifEtag: z.string().min(1).max(200).optional(),
+  })
+  .refine((r) => r.keys.length + r.prefixes.length > 0, { message: 'Name the objects: a key or a prefix.', path: ['keys'] })
+  .refine((r) => r.ifEtag === undefined || (r.keys.length === 1 && r.prefixes.length === 0), { message: 'An expected ETag is for one key.', path: ['ifEtag'] }),
+  'objects.cancelHeaderChange': z.object({ jobId: id }),
   'queue.list': z.object({}),
   'queue.pause': rowIds,
   'queue.resume': rowIds,
@@ -206,6 +280,11 @@ export interface CallResponses {
   'transfers.uploadFromBrowser': { batchId: string; streams: { index: number; streamId: string }[] };
   'transfers.streamFailed': { failed: boolean };
   'transfers.answerConflict': { answered: boolean };
+  'publish.rules': PublishRulesInfo;
+  'publish.saveRules': { rules: PublishRules };
+  'publish.preview': PublishPreview;
+  'objects.changeHeaders': { jobId: string };
+  'objects.cancelHeaderChange': { cancelled: boolean };
   'queue.list': QueueSnapshot;
   'queue.pause': { changed: number };
   'queue.resume': { changed: number };
@@ -261,7 +340,27 @@ export type ConflictEvent =
 
 export type SettingsEvent = { type: 'settings'; settings: AppSettings };
 
-export type AppEvent = ListingEvent | BatchEvent | QueueEvent | QueueBatchEvent | ConflictEvent | SettingsEvent | TransferEvent;
+/** A header change in place (`objects.changeHeaders`): where it stands, a few times a second and once at the end. */
+export type HeaderChangeEvent = {
+  type: 'headerChange';
+  jobId: string;
+  bucket: string;
+  /** What was asked, for a person: "Cache-Control on 500 objects in www/". */
+  label: string;
+  /** Objects found so far (final once `listed`). */
+  objects: number;
+  listed: boolean;
+  /** Copied with new headers. */
+  changed: number;
+  /** Already had these headers (a re-run after an interruption skips what it finished). */
+  unchanged: number;
+  failed: number;
+  /** The first 100 failures, with reasons. */
+  failures: { item: string; error: ErrorInfo }[];
+  status: 'running' | 'done' | 'failed' | 'cancelled';
+};
+
+export type AppEvent = ListingEvent | BatchEvent | QueueEvent | QueueBatchEvent | ConflictEvent | SettingsEvent | HeaderChangeEvent | TransferEvent;
 
 /** The one API the renderer sees, whichever transport carries it. */
 export interface FerryBridge {

@@ -137,17 +137,9 @@ const PROGRESS_MS = 250;
 /** A 32-hex-digit ETag is the MD5 of the bytes (a single PUT without KMS): a copy must give the same. */
 const PLAIN_MD5 = /^[0-9a-f]{32}$/;
 
-interface Counts {
-  objects: number;
-  listed: boolean;
-  changed: number;
-  unchanged: number;
-  failed: number;
-  bytes: number;
-}
 
 export class HeaderChanger {
-  private readonly counts: Counts = { objects: 0, listed: false, changed: 0, unchanged: 0, failed: 0, bytes: 0 };
+  private readonly counts: HeaderChangeProgress = { objects: 0, listed: false, changed: 0, unchanged: 0, failed: 0, bytes: 0 };
   private readonly failures: { item: string; error: ErrorInfo }[] = [];
   private lastProgress = 0;
 

@@ -1,14 +1,21 @@
 // The API both transports serve (Electron IPC and the browser-hosted mode's WebSocket): validates
-// each request against shared/api.ts, then browses buckets through the engine and runs transfers
-// through the queue (queueService.ts). Plain Node: nothing here knows about windows or sockets.
+// each request against shared/api.ts, then browses buckets through the engine, runs transfers
+// through the queue (queueService.ts), keeps publishing rules (publishRules.ts) and changes headers
+// in place (headerChanges.ts). Plain Node: nothing here knows about windows or sockets.
 
-import { calls, type Account, type AppEvent, type AppInfo, type CallName, type CallRequest, type CallResponse, type CallResult, type ChunkResult, type ObjectDetails } from '../../shared/api.js';
+import { calls, type Account, type AppEvent, type AppInfo, type CallName, type CallRequest, type CallResponse, type CallResult, type ChunkResult, type ObjectDetails, type PublishPreview } from '../../shared/api.js';
 import type { ChunkHeader } from '../../shared/queue.js';
+import { planUploads } from '../engine/batchPlan.js';
 import { FerryError, asFerryError } from '../engine/errors.js';
 import { TransferEngine } from '../engine/engine.js';
 import { Journal } from '../engine/journal.js';
+import { compileRules } from '../engine/publishRules.js';
 import type { TransferSettings } from '../engine/settings.js';
 import { AccountService } from './accounts.js';
+import { browserUploadPlan } from './browserUploadPlan.js';
+import { HeaderChangeJobs, headersToSet } from './headerChanges.js';
+import { publishPreview } from './publishPreview.js';
+import { PublishRulesFile } from './publishRules.js';
 import { QueueService } from './queueService.js';
 import type { SecretStore } from './secretStore.js';
 
@@ -41,6 +48,8 @@ function abortIn(running: Map<string, AbortController>, id: string): boolean {
 
 export class FerryService {
   readonly accounts: AccountService;
+  private readonly rules: PublishRulesFile;
+  private readonly headerChanges: HeaderChangeJobs;
   private readonly engines = new Map<string, Promise<TransferEngine>>();
   private readonly listings = new Map<string, AbortController>();
   private readonly listeners = new Set<(event: AppEvent) => void>();
@@ -52,6 +61,8 @@ export class FerryService {
   constructor(private readonly options: FerryServiceOptions) {
     this.accounts = new AccountService(options.configDir, options.secrets, options.env);
     this.downloadFolder = options.downloadFolder;
+    this.rules = new PublishRulesFile(options.configDir);
+    this.headerChanges = new HeaderChangeJobs((event) => this.emit(event));
     const journal = new Journal(options.stateDir);
     this.queue = QueueService.open({
       stateDir: options.stateDir,
@@ -66,6 +77,7 @@ export class FerryService {
         return undefined;
       },
       emit: (event) => this.emit(event),
+      rulesFor: (accountId, bucket) => this.rules.ruleSet(accountId, bucket),
     });
     // A queue that cannot open fails each call that needs it with its reason; nothing else waits on it.
     this.queue.catch(() => undefined);
@@ -85,7 +97,9 @@ export class FerryService {
       },
       'accounts.remove': async (r) => {
         this.forgetEngine(r.accountId);
-        return { removed: await this.accounts.remove(r.accountId) };
+        const removed = await this.accounts.remove(r.accountId);
+        await this.rules.removeAccount(r.accountId);
+        return { removed };
       },
       'accounts.test': (r) => this.accounts.test('accountId' in r ? { accountId: r.accountId } : r),
       'accounts.importAwsProfiles': async () => ({ added: await this.accounts.importAwsProfiles() }),
@@ -118,6 +132,19 @@ export class FerryService {
       'transfers.uploadFromBrowser': async (r) => (await this.queue).uploadFromBrowser(r.accountId, r.bucket, r.prefix, r.files, r.emptyFolders),
       'transfers.streamFailed': async (r) => ({ failed: (await this.queue).browserUploads.senderFailed(r.streamId, r.message) }),
       'transfers.answerConflict': async (r) => ({ answered: (await this.queue).answerConflict(r.conflictId, { action: r.action, applyToAll: r.applyToAll }) }),
+      'publish.rules': (r) => this.rules.info(r.accountId, r.bucket),
+      'publish.saveRules': async (r) => {
+        await this.accounts.get(r.accountId);
+        return { rules: await this.rules.save(r.accountId, r.bucket, r.rules) };
+      },
+      'publish.preview': (r) => this.preview(r),
+      'objects.changeHeaders': async (r) => {
+        const rules = r.rules ? await this.rules.ruleSet(r.accountId, r.bucket) : undefined;
+        if (r.rules && !rules) throw new FerryError('InvalidInput', `No publishing rules are kept for ${r.bucket}: add them in Publishing rules… first.`);
+        const edit = { set: headersToSet(r.set), remove: r.remove, rules, rulesBase: r.rulesBase };
+        return this.headerChanges.start(await this.engine(r.accountId), { bucket: r.bucket, keys: r.keys, prefixes: r.prefixes, edit, ifEtag: r.ifEtag });
+      },
+      'objects.cancelHeaderChange': (r) => Promise.resolve({ cancelled: this.headerChanges.cancel(r.jobId) }),
       'queue.list': async () => (await this.queue).snapshot(),
       'queue.pause': async (r) => ({ changed: (await this.queue).pause(r.ids) }),
       'queue.resume': async (r) => ({ changed: (await this.queue).resume(r.ids) }),
@@ -171,6 +198,7 @@ export class FerryService {
   /** Stops listings, pauses running transfers (their journals resume them on the next start), closes connections. */
   async close(): Promise<void> {
     for (const c of this.listings.values()) c.abort();
+    this.headerChanges.close();
     await this.queue.then((q) => q.close(), () => undefined);
     for (const engine of this.engines.values()) void engine.then((e) => e.close(), () => undefined);
     this.engines.clear();
@@ -243,6 +271,18 @@ export class FerryService {
       lastModified: info.lastModified?.toISOString(),
       storageClass: info.storageClass,
       metadata: info.headers.metadata ?? {},
+      serverSideEncryption: info.serverSideEncryption,
+      websiteRedirectLocation: info.websiteRedirectLocation,
     };
+  }
+
+  /** Publish…'s table: the kept rules (or a draft) over the files an upload of the paths or the browser's files would send. */
+  private async preview(r: CallRequest<'publish.preview'>): Promise<PublishPreview> {
+    if ((r.paths === undefined) === (r.files === undefined)) throw new FerryError('InvalidInput', 'A preview is of local paths or of a browser\'s files, one of the two.');
+    const rules = r.rules ? compileRules(r.rules) : await this.rules.ruleSet(r.accountId, r.bucket);
+    const files = r.files ?? [];
+    // Files only read for their names and sizes here: their relative path stands for the source.
+    const plan = r.paths ? await planUploads(r.paths, r.bucket, r.prefix) : browserUploadPlan(r.bucket, r.prefix, files, r.emptyFolders ?? [], (index) => files[index]?.path ?? '');
+    return publishPreview(plan, rules);
   }
 }

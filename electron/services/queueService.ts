@@ -11,14 +11,15 @@ import { FINISHED_STATES, type AppSettings, type ChunkHeader, type QueueBatch, t
 import type { ConflictDecision, ObjectHeaders, TransferConflict, TransferEvent, TransferKind } from '../../shared/transfer.js';
 import type { DownloadPlan, UploadPlan } from '../engine/batchPlan.js';
 import { SKIPPED_SAME, type ConflictOptions } from '../engine/conflicts.js';
-import { contentTypeFor } from '../engine/contentType.js';
 import type { TransferEngine } from '../engine/engine.js';
 import { FerryError, asFerryError, cancelledError } from '../engine/errors.js';
 import { mapInFlight } from '../engine/inFlight.js';
 import type { Journal, JournalRecord } from '../engine/journal.js';
-import { joinKey, lastName } from '../engine/keyPath.js';
+import { lastName } from '../engine/keyPath.js';
+import { applyRules, type RuleSet } from '../engine/publishRules.js';
 import type { PreparedItem } from '../engine/existingTargets.js';
 import { AppSettingsFile } from './appSettings.js';
+import { browserUploadPlan, type BrowserFile } from './browserUploadPlan.js';
 import { BrowserUploads } from './browserUploads.js';
 import { JsonListFile, TransferQueue, type NewRow } from './transferQueue.js';
 import type { ChunkResult } from '../../shared/api.js';
@@ -52,6 +53,8 @@ export interface QueueServiceOptions {
   /** The account a journal record's server belongs to (interrupted command-line transfers), if any. */
   accountForServer(server: string): Promise<string | undefined>;
   emit(event: AppEvent): void;
+  /** The publishing rules kept for a bucket, if any: they give every upload into it its headers. */
+  rulesFor(accountId: string, bucket: string): Promise<RuleSet | undefined>;
 }
 
 // Items of a download selection planned at once (a HEAD each, or a listing for a folder).
@@ -218,7 +221,7 @@ export class QueueService {
     const batch = this.newBatch(randomUUID(), 'upload', accountId, bucket, prefix, labelFor(paths.map((p) => path.basename(p))));
     this.addBatch(batch);
     void this.plan(batch, async (engine, signal) => {
-      const plan = await engine.planUploads(paths, bucket, prefix, undefined, signal);
+      const plan = await this.withRules(accountId, await engine.planUploads(paths, bucket, prefix, undefined, signal));
       return this.settleUploads(engine, batch, plan, signal, (job) => ({ localPath: job.source }));
     });
     return { batchId: batch.batchId };
@@ -232,34 +235,17 @@ export class QueueService {
     accountId: string,
     bucket: string,
     prefix: string,
-    files: { path: string; size: number; lastModified?: number }[],
+    files: BrowserFile[],
     emptyFolders: string[],
   ): Promise<{ batchId: string; streams: { index: number; streamId: string }[] }> {
-    for (const relative of [...files.map((f) => f.path), ...emptyFolders]) {
-      const names = relative.split('/');
-      if (names.some((n) => n === '' || n === '.' || n === '..')) throw new FerryError('InvalidInput', `"${relative}" is not a path inside the dropped items.`);
-    }
-    const tops = [...new Set([...files.map((f) => f.path), ...emptyFolders].map((p) => p.split('/')[0] + (p.includes('/') ? '/' : '')))];
-    const batch = this.newBatch(randomUUID(), 'upload', accountId, bucket, prefix, labelFor(tops));
+    const streamIds = files.map(() => randomUUID());
+    const planned = browserUploadPlan(bucket, prefix, files, emptyFolders, (index) => this.browserUploads.fileOf(streamIds[index] ?? randomUUID()));
+    const batch = this.newBatch(randomUUID(), 'upload', accountId, bucket, prefix, labelFor(planned.sources));
     this.addBatch(batch);
     const streams: { index: number; streamId: string }[] = [];
     await this.plan(batch, async (engine, signal) => {
-      const streamOf = new Map<string, { index: number; name: string }>();
-      const jobs = files.map((file, index) => {
-        const streamId = randomUUID();
-        const source = this.browserUploads.fileOf(streamId);
-        streamOf.set(source, { index, name: file.path });
-        return { source, bucket, key: joinKey(prefix, file.path), headers: { contentType: contentTypeFor(file.path) }, size: file.size, mtimeMs: file.lastModified ?? Date.now() };
-      });
-      const plan: UploadPlan = {
-        bucket,
-        sources: tops,
-        destination: prefix,
-        files: jobs,
-        folderMarkers: emptyFolders.map((folder) => `${joinKey(prefix, folder)}/`),
-        folderPrefixes: tops.filter((t) => t.endsWith('/')).map((t) => joinKey(prefix, t)),
-        skipped: [],
-      };
+      const streamOf = new Map(planned.files.map((job, index) => [job.source, { index, name: files[index]?.path ?? job.source }]));
+      const plan = await this.withRules(accountId, planned);
       return this.settleUploads(engine, batch, plan, signal, (job) => {
         const stream = streamOf.get(job.source);
         if (!stream) return { localPath: job.source };
@@ -311,6 +297,12 @@ export class QueueService {
   }
 
   // ---- planning ------------------------------------------------------------------------------
+
+  /** The bucket's kept publishing rules give each file its headers (every upload from the app into it). */
+  private async withRules(accountId: string, plan: UploadPlan): Promise<UploadPlan> {
+    const rules = await this.options.rulesFor(accountId, plan.bucket);
+    return rules ? applyRules(plan, rules, undefined) : plan;
+  }
 
   /** Runs a batch's planning under its own signal; its rows join the queue when it ends, its failure is the batch's. */
   private async plan(batch: BatchState, work: (engine: TransferEngine, signal: AbortSignal) => Promise<NewRow<WorkRow>[]>, controller = new AbortController()): Promise<void> {

@@ -3,6 +3,7 @@
 import { useRef, type MouseEvent } from 'react';
 import { formatDateTime } from '../model/format.js';
 import type { TableControls } from '../tableKeyboard.js';
+import { askPublishingRules } from '../selectionCommands.js';
 import { useBrowserStore, type BucketEntry } from '../stores/browserStore.js';
 import { useUiStore } from '../stores/uiStore.js';
 import { BucketIcon } from './icons.js';
@@ -67,7 +68,15 @@ export function BucketTable() {
     useUiStore.getState().openContextMenu({
       x: event.clientX,
       y: event.clientY,
-      items: [...(bucket ? [{ label: 'Open', shortcut: 'Enter', run: () => store.openBucket(bucket.key) }] : []), { label: 'Refresh', shortcut: 'F5', run: store.refresh }],
+      items: [
+        ...(bucket
+          ? [
+              { label: 'Open', shortcut: 'Enter', run: () => store.openBucket(bucket.key) },
+              { label: 'Publishing rules…', action: 'publishing-rules', run: () => askPublishingRules(bucket.key) },
+            ]
+          : []),
+        { label: 'Refresh', shortcut: 'F5', run: store.refresh },
+      ],
     });
   }
 

@@ -6,7 +6,8 @@ interface DialogProps {
   title: string;
   onClose: () => void;
   children: ReactNode;
-  wide?: boolean;
+  /** `table`: wide enough for a table of keys and headers. */
+  wide?: boolean | 'table';
   testId?: string;
 }
 
@@ -32,7 +33,7 @@ export function Dialog({ title, onClose, children, wide, testId }: DialogProps) 
       ref={ref}
       role="dialog"
       aria-labelledby={titleId}
-      className={wide ? 'dialog dialog-wide' : 'dialog'}
+      className={wide === 'table' ? 'dialog dialog-table' : wide ? 'dialog dialog-wide' : 'dialog'}
       data-testid={testId}
       onCancel={(event) => {
         event.preventDefault();
@@ -54,6 +55,22 @@ export function DialogError({ message }: { message: string | null }) {
     <p className="dialog-error" role="alert">
       {message}
     </p>
+  );
+}
+
+/** Cancel and the dialog's action: a submit button (inside a form) unless `onAction` is given. `busy`: both wait. */
+export function ActionButtons({ label, onCancel, onAction, disabled, busy, action, small }: { label: string; onCancel: () => void; onAction?: () => void; disabled?: boolean; busy?: boolean; action?: string; small?: boolean }) {
+  const size = small ? 'button small' : 'button';
+  return (
+    <div className="dialog-buttons">
+      <span className="spacer" />
+      <button type="button" className={size} onClick={onCancel} disabled={busy}>
+        Cancel
+      </button>
+      <button type={onAction ? 'button' : 'submit'} className={`${size} primary`} data-action={action} onClick={onAction} disabled={busy || disabled}>
+        {label}
+      </button>
+    </div>
   );
 }
 

@@ -1,9 +1,12 @@
 // Shows the one dialog the ui store says is open.
 import { useUiStore } from '../stores/uiStore.js';
 import { AccountDialog } from './AccountDialog.js';
+import { ChangeHeadersDialog } from './ChangeHeadersDialog.js';
 import { ConflictDialog } from './ConflictDialog.js';
 import { DeleteDialog } from './DeleteDialog.js';
 import { NewFolderDialog } from './NewFolderDialog.js';
+import { PublishDialog } from './PublishDialog.js';
+import { PublishRulesDialog } from './PublishRulesDialog.js';
 import { QueueSettingsDialog } from './QueueSettingsDialog.js';
 import { RemoveAccountDialog } from './RemoveAccountDialog.js';
 import { ShareLinkDialog } from './ShareLinkDialog.js';
@@ -26,5 +29,11 @@ export function DialogHost() {
       return <ConflictDialog />;
     case 'queue-settings':
       return <QueueSettingsDialog />;
+    case 'publish-rules':
+      return <PublishRulesDialog bucket={dialog.bucket} />;
+    case 'publish':
+      return <PublishDialog files={dialog.files} place={dialog.place} />;
+    case 'change-headers':
+      return <ChangeHeadersDialog keys={dialog.keys} prefixes={dialog.prefixes} />;
   }
 }

@@ -1,10 +1,13 @@
-// The right-hand panel: details of the selected file (from browse.info), or a summary of the selection.
-import { useEffect } from 'react';
+// The right-hand panel: details of the selected file (from browse.info: size, ETag, every header and
+// metadata entry, and an editor for them), or a summary of the selection.
+import { useCallback, useEffect, useState } from 'react';
 import { formatBytes, formatCount, formatIsoDateTime } from '../model/format.js';
+import { headerEntries } from '../model/headerEdit.js';
 import { singleSelected, useBrowserStore } from '../stores/browserStore.js';
 import { useObjectInfoStore } from '../stores/objectInfoStore.js';
 import { useUiStore } from '../stores/uiStore.js';
 import { CloseIcon } from './icons.js';
+import { ObjectHeadersEditor } from './ObjectHeadersEditor.js';
 
 function Field({ label, value }: { label: string; value: string | undefined }) {
   if (value === undefined || value === '') return null;
@@ -16,10 +19,12 @@ function Field({ label, value }: { label: string; value: string | undefined }) {
   );
 }
 
-function FileDetails() {
+function FileDetails({ accountId }: { accountId: string }) {
   const details = useObjectInfoStore((s) => s.details);
   const loading = useObjectInfoStore((s) => s.loading);
   const error = useObjectInfoStore((s) => s.error);
+  const [editing, setEditing] = useState(false);
+  const stopEditing = useCallback(() => setEditing(false), []);
   if (loading) return <p className="muted">Loading details…</p>;
   if (error)
     return (
@@ -28,28 +33,30 @@ function FileDetails() {
       </p>
     );
   if (!details) return null;
-  const metadata = Object.entries(details.metadata);
+  const headers = headerEntries(details);
   return (
     <>
       <dl className="details">
         <Field label="Size" value={`${formatBytes(details.size)} (${details.size.toLocaleString('en-US')} bytes)`} />
         <Field label="Modified" value={formatIsoDateTime(details.lastModified)} />
-        <Field label="Storage class" value={details.storageClass} />
         <Field label="ETag" value={details.etag} />
-        <Field label="Content type" value={details.contentType} />
-        <Field label="Cache-Control" value={details.cacheControl} />
-        <Field label="Content-Disposition" value={details.contentDisposition} />
-        <Field label="Content-Encoding" value={details.contentEncoding} />
-        <Field label="Content-Language" value={details.contentLanguage} />
-        <Field label="Expires" value={details.expires ? formatIsoDateTime(details.expires) : undefined} />
       </dl>
-      <h3 className="panel-subtitle">Metadata</h3>
-      {metadata.length === 0 ? (
-        <p className="muted">No user metadata.</p>
+      <div className="panel-subtitle-row">
+        <h3 className="panel-subtitle">Headers and metadata</h3>
+        {!editing && (
+          <button type="button" className="link-button" data-action="edit-headers" onClick={() => setEditing(true)}>
+            Edit headers
+          </button>
+        )}
+      </div>
+      {editing ? (
+        <ObjectHeadersEditor accountId={accountId} details={details} onDone={stopEditing} />
+      ) : headers.length === 0 ? (
+        <p className="muted">No headers or metadata.</p>
       ) : (
-        <dl className="details">
-          {metadata.map(([k, v]) => (
-            <Field key={k} label={k} value={v} />
+        <dl className="details" data-testid="object-headers">
+          {headers.map((h) => (
+            <Field key={h.name} label={h.name} value={h.value} />
           ))}
         </dl>
       )}
@@ -78,7 +85,7 @@ export function InfoPanel() {
           {file.name}
         </h3>
         <p className="panel-key">{file.key}</p>
-        <FileDetails />
+        {accountId && <FileDetails key={file.key} accountId={accountId} />}
       </>
     );
   } else if (single) {

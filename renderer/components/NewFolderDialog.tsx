@@ -2,7 +2,7 @@
 import { useState, type FormEvent } from 'react';
 import { useBrowserStore } from '../stores/browserStore.js';
 import { useUiStore } from '../stores/uiStore.js';
-import { Dialog, DialogError } from './Dialog.js';
+import { ActionButtons, Dialog, DialogError } from './Dialog.js';
 
 export function NewFolderDialog() {
   const closeDialog = useUiStore((s) => s.closeDialog);
@@ -33,15 +33,7 @@ export function NewFolderDialog() {
           </span>
         </div>
         <DialogError message={error} />
-        <div className="dialog-buttons">
-          <span className="spacer" />
-          <button type="button" className="button" onClick={closeDialog}>
-            Cancel
-          </button>
-          <button type="submit" className="button primary" disabled={busy || name.trim() === ''}>
-            Create
-          </button>
-        </div>
+        <ActionButtons label="Create" onCancel={closeDialog} disabled={busy || name.trim() === ''} />
       </form>
     </Dialog>
   );

@@ -153,3 +153,14 @@ export const GearIcon = () => (
     <path d="M8 1.5v2M8 12.5v2M1.5 8h2M12.5 8h2M3.4 3.4l1.4 1.4M11.2 11.2l1.4 1.4M3.4 12.6l1.4-1.4M11.2 4.8l1.4-1.4" />
   </Icon>
 );
+export const DownIcon = () => (
+  <Icon>
+    <path d="M8 3v10M3.5 8.5 8 13l4.5-4.5" />
+  </Icon>
+);
+/** Publishing rules: a list of lines, each with its marker. */
+export const RulesIcon = () => (
+  <Icon>
+    <path d="M6.5 4h7M6.5 8h7M6.5 12h7M2.5 4h1M2.5 8h1M2.5 12h1" />
+  </Icon>
+);

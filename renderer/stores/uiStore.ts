@@ -3,6 +3,7 @@
 import { create } from 'zustand';
 import type { Account } from '../../shared/api.js';
 import type { ErrorInfo } from '../../shared/errors.js';
+import type { UploadPlace } from '../upload/uploadSender.js';
 
 export type Dialog =
   | { kind: 'account'; account?: Account }
@@ -12,7 +13,12 @@ export type Dialog =
   | { kind: 'share'; key: string }
   /** The oldest waiting question about a target that exists (the conflict store holds them). */
   | { kind: 'conflict' }
-  | { kind: 'queue-settings' };
+  | { kind: 'queue-settings' }
+  /** One bucket's publishing rules (the open bucket, or one right-clicked in the list). */
+  | { kind: 'publish-rules'; bucket: string }
+  /** Publish folder…: the chosen folder's files, previewed before they go. */
+  | { kind: 'publish'; files: File[]; place: UploadPlace }
+  | { kind: 'change-headers'; keys: string[]; prefixes: string[] };
 
 export interface MenuItem {
   label: string;

@@ -97,6 +97,11 @@ export interface SendOptions {
   onStarted?: (batchId: string) => void;
 }
 
+/** What the host is told of the files before their bytes: relative paths, sizes, and the empty folders. */
+export function announced(picked: Pick<PickedItems, 'files' | 'emptyFolders'>): { files: { path: string; size: number; lastModified: number }[]; emptyFolders: string[] } {
+  return { files: picked.files.map(({ file, path }) => ({ path, size: file.size, lastModified: file.lastModified })), emptyFolders: picked.emptyFolders };
+}
+
 /**
  * Browser-hosted mode: announces the files, then sends each file the host asks for (the rest it
  * skipped as existing) in chunks. Resolves when every file is sent, stopped or refused; errors go
@@ -110,11 +115,7 @@ export async function sendFromBrowser(bridge: FerryBridge, place: UploadPlace, p
   }
   const done = markSending();
   try {
-    const started = await bridge.call('transfers.uploadFromBrowser', {
-      ...place,
-      files: picked.files.map(({ file, path }) => ({ path, size: file.size, lastModified: file.lastModified })),
-      emptyFolders: picked.emptyFolders,
-    });
+    const started = await bridge.call('transfers.uploadFromBrowser', { ...place, ...announced(picked) });
     if (!started.ok) {
       reportError(started.error);
       return;

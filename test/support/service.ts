@@ -9,7 +9,7 @@ import type { QueueRow } from '../../shared/queue.js';
 import type { TransferSettings } from '../../electron/engine/settings.js';
 import { FerryService } from '../../electron/services/ferryService.js';
 import type { SecretStore } from '../../electron/services/secretStore.js';
-import { testAccount } from './s3.js';
+import { closeTestBed, openTestBed, testAccount, type TestBed } from './s3.js';
 
 /** Secrets kept in memory: the services' own interface (the keychain has tests of its own). */
 export class MemorySecrets implements SecretStore {
@@ -91,4 +91,23 @@ export async function addTestAccount(bed: ServiceBed): Promise<string> {
     secretAccessKey: account.credentials.secretAccessKey,
   });
   return saved.id;
+}
+
+/** A test file's bucket and folder (openTestBed) with a service over them, the test account saved. */
+export interface ServiceTestBed extends TestBed {
+  bed: ServiceBed;
+  accountId: string;
+}
+
+export async function openServiceTestBed(label: string, settings: Partial<TransferSettings> = {}, secrets: SecretStore = new MemorySecrets()): Promise<ServiceTestBed> {
+  const testBed = await openTestBed(label);
+  const bed = openService(testBed.dir, secrets, settings);
+  return { ...testBed, bed, accountId: await addTestAccount(bed) };
+}
+
+/** Closes the service, then removes the bucket (failing if a multipart upload was left) and the folder. */
+export async function closeServiceTestBed(testBed: ServiceTestBed | undefined): Promise<void> {
+  if (!testBed) return;
+  await testBed.bed.service.close();
+  await closeTestBed(testBed);
 }
