@@ -13,7 +13,7 @@ import { wireHeaders } from './headerValues.js';
 import { mapInFlight } from './inFlight.js';
 import { JournalWriter, journalId } from './journal.js';
 import { partPlan, partRange, rangePlan } from './partPlan.js';
-import { clearHeader, type RuleSet } from './publishRules.js';
+import { WIRE_NAMES, clearHeader, type HeaderField, type RuleSet } from './publishRules.js';
 import type { CopyExtras, ObjectInfo } from './s3/store.js';
 import { S3_LIMITS } from './settings.js';
 
@@ -85,7 +85,7 @@ export interface HeaderChangeOptions {
 
 // ---- planning: an object's headers after the edit --------------------------------------------
 
-const FIELDS = ['contentType', 'cacheControl', 'contentDisposition', 'contentEncoding', 'contentLanguage', 'expires', 'storageClass', 'acl'] as const;
+const FIELDS = Object.keys(WIRE_NAMES) as HeaderField[];
 
 /** The headers a HEAD gave, as a header change keeps them (storage class included, STANDARD as absent). */
 export function currentHeaders(info: ObjectInfo): ObjectHeaders {

@@ -13,16 +13,21 @@ import { wireHeaders } from './headerValues.js';
 
 type RuleHeader = (typeof RULE_HEADERS)[number];
 
-const FIELD: Record<RuleHeader, Exclude<keyof ObjectHeaders, 'metadata'>> = {
-  'cache-control': 'cacheControl',
-  'content-type': 'contentType',
-  'content-encoding': 'contentEncoding',
-  'content-disposition': 'contentDisposition',
-  'content-language': 'contentLanguage',
-  expires: 'expires',
-  'x-amz-storage-class': 'storageClass',
-  'x-amz-acl': 'acl',
+export type HeaderField = Exclude<keyof ObjectHeaders, 'metadata'>;
+
+/** Each header field and its name on the wire (in ObjectHeaders' order); the one table of the two. */
+export const WIRE_NAMES: Record<HeaderField, string> = {
+  contentType: 'Content-Type',
+  cacheControl: 'Cache-Control',
+  contentDisposition: 'Content-Disposition',
+  contentEncoding: 'Content-Encoding',
+  contentLanguage: 'Content-Language',
+  expires: 'Expires',
+  storageClass: 'x-amz-storage-class',
+  acl: 'x-amz-acl',
 };
+
+const FIELD = Object.fromEntries(Object.entries(WIRE_NAMES).map(([field, wire]) => [wire.toLowerCase(), field])) as Record<RuleHeader, HeaderField>;
 
 // S3's storage classes and canned ACLs (the API reference's lists); a typo is refused, not sent.
 const STORAGE_CLASSES = ['STANDARD', 'REDUCED_REDUNDANCY', 'STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'GLACIER', 'DEEP_ARCHIVE', 'OUTPOSTS', 'GLACIER_IR', 'SNOW', 'EXPRESS_ONEZONE'];
@@ -156,22 +161,12 @@ export function headerLines(headers: ObjectHeaders | undefined): string[] {
   const lines: string[] = [];
   for (const name of RULE_HEADERS) {
     const value = headers[FIELD[name]];
-    if (value !== undefined) lines.push(`${WIRE_NAME[name]}: ${value}`);
+    if (value !== undefined) lines.push(`${WIRE_NAMES[FIELD[name]]}: ${value}`);
   }
   for (const [name, value] of Object.entries(headers.metadata ?? {})) lines.push(`${METADATA_PREFIX}${name}: ${value}`);
   return lines;
 }
 
-const WIRE_NAME: Record<RuleHeader, string> = {
-  'cache-control': 'Cache-Control',
-  'content-type': 'Content-Type',
-  'content-encoding': 'Content-Encoding',
-  'content-disposition': 'Content-Disposition',
-  'content-language': 'Content-Language',
-  expires: 'Expires',
-  'x-amz-storage-class': 'x-amz-storage-class',
-  'x-amz-acl': 'x-amz-acl',
-};
 
 /** A preset by name (`static-site`), or undefined. */
 export function presetRules(name: string): RuleSet | undefined {

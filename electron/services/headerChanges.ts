@@ -8,7 +8,7 @@ import type { ObjectHeaders } from '../../shared/transfer.js';
 import type { TransferEngine } from '../engine/engine.js';
 import { FerryError, asFerryError } from '../engine/errors.js';
 import { checkEdit, type HeaderChangeProgress, type HeaderEdit } from '../engine/headerChange.js';
-import { setHeader } from '../engine/publishRules.js';
+import { WIRE_NAMES, setHeader } from '../engine/publishRules.js';
 
 export interface HeaderChangeRequest {
   bucket: string;
@@ -20,17 +20,6 @@ export interface HeaderChangeRequest {
 
 // An event carries this many failures at most; the count says how many there were.
 const FAILURES_SHOWN = 100;
-
-const WIRE_NAMES: Record<Exclude<keyof ObjectHeaders, 'metadata'>, string> = {
-  contentType: 'Content-Type',
-  cacheControl: 'Cache-Control',
-  contentDisposition: 'Content-Disposition',
-  contentEncoding: 'Content-Encoding',
-  contentLanguage: 'Content-Language',
-  expires: 'Expires',
-  storageClass: 'x-amz-storage-class',
-  acl: 'x-amz-acl',
-};
 
 /**
  * The headers of a request as the engine takes them: storage class and ACL checked as a rule's are,
