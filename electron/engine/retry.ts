@@ -52,6 +52,10 @@ export async function withRetry<T>(
   const { signal, onRetry } = options;
   const started = Date.now();
   let offlineSince: number | undefined;
+  // Attempts made before the last unreachable one do not count against maxAttempts: a server that
+  // has just come back (a restart, a failover) often answers 500 or 503 for a moment before its
+  // back ends are up, and that gets the full set of attempts.
+  let lastOfflineAttempt = 0;
   for (let attempt = 1; ; attempt++) {
     if (signal?.aborted) throw cancelledError(signal.reason);
     try {
@@ -60,15 +64,18 @@ export async function withRetry<T>(
       if (signal?.aborted) throw cancelledError(signal.reason);
       const error = asFerryError(thrown);
       const offline = OFFLINE_CODES.has(error.code);
-      if (offline) offlineSince ??= Date.now();
-      else offlineSince = undefined;
+      if (offline) {
+        offlineSince ??= Date.now();
+        lastOfflineAttempt = attempt;
+      } else offlineSince = undefined;
+      const counted = offline ? attempt : attempt - lastOfflineAttempt;
       const waitingUntil = offline && offlineSince !== undefined && policy.offlineWaitMs ? offlineSince + policy.offlineWaitMs : undefined;
       const waitingOut = waitingUntil !== undefined && Date.now() < waitingUntil;
       const cap = ATTEMPT_CAPS[error.code] ?? Number.POSITIVE_INFINITY;
       let delayMs = backoffDelay(policy, Math.min(attempt, 30));
       if (error.code === 'Throttled') delayMs = Math.max(delayMs, Math.min(policy.maxDelayMs, 1000));
       const pastDeadline = policy.deadlineMs !== undefined && Date.now() + delayMs - started >= policy.deadlineMs;
-      if (!error.retryable || attempt >= cap || pastDeadline || (attempt >= policy.maxAttempts && !waitingOut)) {
+      if (!error.retryable || attempt >= cap || pastDeadline || (counted >= policy.maxAttempts && !waitingOut)) {
         if (error.retryable && attempt > 1) {
           const since = offlineSince ?? (pastDeadline ? started : undefined);
           const over = since === undefined ? '' : ` over ${Math.round((Date.now() - since) / 1000)} s`;

@@ -96,6 +96,23 @@ describe('withRetry while the server is unreachable', () => {
     ).rejects.toThrow(/gave up after 3 attempts\)/);
     expect(calls).toBe(3);
   });
+
+  it('gives a server that has just come back the full attempts for its errors (a restart answers 500 for a moment)', async () => {
+    const seen: string[] = [];
+    const result = await withRetry(async (attempt) => {
+      if (attempt <= 10) throw new FerryError('EndpointUnreachable', 'refused', { retryable: true });
+      if (attempt <= 12) throw new FerryError('ServerError', 'HTTP 500', { retryable: true });
+      return 'back';
+    }, { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2, offlineWaitMs: 60_000 }, { onRetry: (n) => seen.push(n.error.code) });
+    expect(result).toBe('back');
+    expect(seen.filter((c) => c === 'ServerError')).toHaveLength(2);
+    await expect(
+      withRetry(async (attempt) => {
+        if (attempt <= 10) throw new FerryError('EndpointUnreachable', 'refused', { retryable: true });
+        throw new FerryError('ServerError', 'HTTP 500', { retryable: true });
+      }, { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2, offlineWaitMs: 60_000 }),
+    ).rejects.toThrow(/gave up after 13 attempts\)/);
+  });
 });
 
 describe('withRetry for a call a person waits on', () => {
