@@ -41,6 +41,9 @@ const { values: flags } = parseArgs({
     'memory-seconds': { type: 'string' },
     // With --memory: only these workloads (comma-separated: folder, 10gib, 200gib), base still measured.
     'memory-only': { type: 'string' },
+    // Only this: a second sync of N unchanged files (default 20,000) to the local Swift, Ferry beside `aws s3 sync` and `rclone sync`.
+    sync: { type: 'boolean', default: false },
+    'sync-files': { type: 'string' },
   },
 });
 const quick = flags.quick ?? false;
@@ -511,6 +514,11 @@ async function main(): Promise<void> {
     await memoryRun(Number(flags['memory-seconds'] ?? 30), only);
     return;
   }
+  if (flags.sync) {
+    pin(process.pid, 1);
+    await syncRun(Number(flags['sync-files'] ?? 20_000));
+    return;
+  }
   if (flags['rss-gib']) {
     pin(process.pid, 1);
     await rssRun(Number(flags['rss-gib']));
@@ -621,6 +629,77 @@ async function main(): Promise<void> {
   const full = !quick && runs >= 3 && ALL_TOOLS.every((t) => tools.includes(t)) && ALL_SERVERS.every((s) => servers.includes(s));
   if (full) await writeFile(path.join(root, 'docs', 'benchmarks.md'), markdown(rows));
   process.stdout.write(`\nWrote bench/results/latest.json${full ? ' and docs/benchmarks.md' : ' (docs/benchmarks.md keeps the last full run)'} (${rows.length} rows).\n`);
+}
+
+/**
+ * A second sync of `count` unchanged files: the folder is synced once with Ferry (which stores each
+ * file's time as rclone does), then each tool syncs the same folder to the same prefix again and
+ * must find nothing to send. Ferry twice: with what its first sync learned of the objects' times,
+ * and "cold", its state folder emptied, reading each time with a HEAD as rclone does. Each tool's
+ * run is checked to have sent nothing (its own dry run or output), so a tool that re-sends is seen.
+ */
+async function syncRun(count: number): Promise<void> {
+  const folder = path.join(work, `sync-${count}`);
+  if (!existsSync(path.join(folder, '.complete'))) {
+    await rm(folder, { recursive: true, force: true });
+    const random = seeded(7);
+    for (let i = 0; i < count; i++) {
+      const file = path.join(folder, `d${i % 100}`, `f${i}.txt`);
+      if (i < 100) await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(file, `file ${i} `.repeat(1 + Math.floor(random() * 200)));
+    }
+    await writeFile(path.join(folder, '.complete'), '');
+  }
+  const script = path.join(root, 'scripts/s3-server.sh');
+  const running = spawnSync('bash', [script, 'status'], { stdio: 'ignore' }).status === 0;
+  if (!running) execFileSync('bash', [script, 'start'], { stdio: 'inherit' });
+  const env = Object.fromEntries(
+    execFileSync('bash', [script, 'env'], { encoding: 'utf8' })
+      .split('\n')
+      .map((line) => /^export ([A-Z0-9_]+)=(.*)$/.exec(line))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => [m[1], m[2]]),
+  ) as Record<string, string>;
+  const base: Endpoint = { url: env.FERRY_TEST_ENDPOINT ?? 'http://127.0.0.1:18080', accessKey: 'test:tester', secretKey: 'testing', region: 'us-east-1' };
+  const bucket = 'bench';
+  const prefix = `sync-${count}/`;
+  const state = path.join(root, '.tmp', 'bench-sync-state');
+  const c = (tool: Tool, extra: string[] = []) => {
+    const cmd = commandFor(tool, 'up', base, folder, bucket, prefix, true);
+    if (tool === 'ferry') return { ...cmd, args: [cmd.args[0] as string, 'sync', folder, `s3://${bucket}/${prefix}`, '--endpoint', base.url, '--path-style', '-q', ...extra], env: { ...cmd.env, FERRY_STATE_DIR: state } };
+    if (tool === 'awscli') return { ...cmd, args: ['--endpoint-url', base.url, 's3', 'sync', folder, `s3://${bucket}/${prefix}`, ...extra] };
+    return { ...cmd, args: ['sync', folder, `bench:${bucket}/${prefix}`, '--config', '/dev/null', '--stats-one-line', '-v', ...extra] };
+  };
+  spawnSync('/usr/bin/aws', ['--endpoint-url', base.url, 's3', 'mb', `s3://${bucket}`], { env: { ...process.env, ...c('awscli').env }, stdio: 'ignore' });
+  const first = c('ferry');
+  const seeded0 = await measure(first.file, first.args, first.env, 3600);
+  if (!seeded0.ok) throw new Error(`the first sync failed: ${seeded0.stderr}`);
+  process.stdout.write(`first sync of ${count} files with Ferry: ${seeded0.seconds.toFixed(1)} s\n`);
+  const rows: { tool: string; seconds: number[]; cpu: number[]; rssMiB: number; sent: string }[] = [];
+  for (const [label, tool] of [['ferry', 'ferry'], ['ferry (cold: times read with HEAD)', 'ferry'], ['aws s3 sync', 'awscli'], ['rclone sync', 'rclone']] as const) {
+    const samples: Measured[] = [];
+    for (let run = 0; run < Math.max(1, runs); run++) {
+      if (label.startsWith('ferry (cold')) await rm(state, { recursive: true, force: true });
+      const cmd = c(tool);
+      const r = await measure(cmd.file, cmd.args, cmd.env, 1800);
+      if (!r.ok) throw new Error(`${label} failed: ${r.stderr}`);
+      samples.push(r);
+    }
+    // What the tool would still send after its run: nothing, or the comparison is not like for like.
+    const check = tool === 'ferry' ? c('ferry', ['--dry-run']) : tool === 'awscli' ? c('awscli', ['--dryrun']) : c('rclone', ['--dry-run']);
+    const dry = spawnSync(check.file, check.args, { env: { PATH: process.env.PATH ?? '', HOME: os.homedir(), ...check.env }, encoding: 'utf8' });
+    const sent =
+      tool === 'ferry'
+        ? (/Would create (\d+), update (\d+)/.exec(dry.stdout)?.slice(1, 3).join(' + ') ?? '?')
+        : tool === 'awscli'
+          ? String(dry.stdout.split('\n').filter((l) => l.includes('(dryrun)')).length)
+          : String((dry.stderr.match(/as --dry-run is set/g) ?? []).length);
+    rows.push({ tool: label, seconds: samples.map((s) => s.seconds), cpu: samples.map((s) => s.cpu), rssMiB: Math.round(median(samples.map((s) => s.rssKiB)) / 1024), sent });
+    process.stdout.write(`second sync of ${count} unchanged files  ${label.padEnd(36)} ${median(samples.map((s) => s.seconds)).toFixed(2).padStart(7)} s wall  ${median(samples.map((s) => s.cpu)).toFixed(2).padStart(6)} CPU-s  ${String(rows.at(-1)?.rssMiB).padStart(4)} MiB  would still send: ${sent}\n`);
+  }
+  await mkdir(path.join(root, 'bench', 'results'), { recursive: true });
+  await writeFile(path.join(root, 'bench', 'results', 'sync.json'), JSON.stringify({ files: count, firstSyncSeconds: seeded0.seconds, server: base.url, runs, rows, at: new Date().toISOString() }, null, 2));
+  process.stdout.write('\nWrote bench/results/sync.json.\n');
 }
 
 function markdown(rows: Row[]): string {

@@ -13,6 +13,7 @@ import type { PlannedHeaderChange } from '../engine/headerChange.js';
 import { TransferEngine, type BatchResult } from '../engine/engine.js';
 import { FerryError, asFerryError } from '../engine/errors.js';
 import { parseS3Url } from '../engine/keyPath.js';
+import { actionLine } from '../engine/sync.js';
 import { parseSize, type TransferSettings } from '../engine/settings.js';
 import { resolveCliAccount, type AccountFlags } from './account.js';
 import { ProgressLine, formatBytes, formatRate } from './progressLine.js';
@@ -322,6 +323,71 @@ export function buildProgram(): Command {
       }
     });
 
+  withHeaderOptions(withCommonOptions(
+    program
+      .command('sync')
+      .description("make a prefix mirror a folder, or a folder mirror a prefix, sending only what changed (size and modification time; --checksum: contents)")
+      .argument('<source>', 'a local folder, or s3://bucket/prefix/')
+      .argument('<target>', 's3://bucket/prefix/, or a local folder (created if missing)'),
+  ))
+    .option('--checksum', 'compare contents (the MD5, or the multipart ETag) instead of modification times; reads local files, never downloads')
+    .option('--delete', 'remove what is on the target but not on the source (nothing is deleted without it, nor if a transfer failed)')
+    .option('--dry-run', 'print each action (upload, download, delete, skip, and why) and change nothing')
+    .option('--exclude <glob>', 'leave out paths that match, on both sides (repeatable); without "/" it matches a name at any depth, e.g. "*.tmp" or node_modules', (glob: string, all: string[] = []) => [...all, glob])
+    .action(async (from: string, to: string, flags: CommonFlags & Record<string, unknown> & { rules?: string; checksum?: boolean; delete?: boolean; dryRun?: boolean; exclude?: string[] }) => {
+      const fromS3 = from.startsWith('s3://');
+      const toS3 = to.startsWith('s3://');
+      if (fromS3 === toS3) throw new FerryError('InvalidInput', fromS3 ? 'a sync needs one local folder: ferry sync s3://bucket/prefix/ <folder>.' : 'a sync needs one S3 location: ferry sync <folder> s3://bucket/prefix/.');
+      const remote = parseS3Url(fromS3 ? from : to);
+      const folder = fromS3 ? to : from;
+      const rules = flags.rules === undefined ? undefined : await loadRules(flags.rules);
+      const signal = interruptSignal();
+      const engine = await engineFor(flags);
+      const progress = new CountLine(process.stderr, flags.quiet === true || flags.dryRun === true);
+      let line: ProgressLine | undefined;
+      try {
+        const plan = await engine.planSync(
+          { direction: fromS3 ? 'down' : 'up', folder, bucket: remote.bucket, prefix: remote.key, compare: flags.checksum ? 'checksum' : 'time', delete: flags.delete, exclude: flags.exclude, rules, headers: headersFrom(flags) },
+          signal,
+        );
+        progress.stop();
+        for (const refused of plan.refused) process.stderr.write(`ferry: refused ${refused.item}: ${refused.error.message}\n`);
+        for (const skipped of plan.skipped) process.stderr.write(`ferry: skipped ${skipped.path}: ${skipped.reason}\n`);
+        const { counts } = plan;
+        if (flags.dryRun) {
+          for (const action of plan.actions) process.stdout.write(`${actionLine(action, remote.bucket)}\n`);
+          process.stdout.write(`Would create ${counts.create}, update ${counts.update} and delete ${counts.delete}${counts.folders > 0 ? `, and make ${counts.folders} empty folder${counts.folders === 1 ? '' : 's'}` : ''}; ${counts.unchanged} unchanged (${formatBytes(plan.bytes.send)} to send); nothing was changed (--dry-run); compared in ${plan.seconds.toFixed(2)} s${readTimes(plan.heads)}.\n`);
+          syncNotes(plan.extra, counts.excluded);
+          if (plan.refused.length > 0) throw new Error(`${plan.refused.length} name${plan.refused.length === 1 ? '' : 's'} cannot make the round trip (listed above).`);
+          return;
+        }
+        const kind = plan.input.direction === 'up' ? 'upload' : 'download';
+        const transfers = plan.actions.filter((a) => a.kind === kind);
+        const output = holdableStderr();
+        line = new ProgressLine(output.out, 'sync', plan.bytes.send, transfers.length, flags.quiet);
+        const shown = line;
+        const unsubscribe = engine.on((e) => shown.onEvent(e));
+        const result = await engine.runSync(plan, signal, (action, error) => {
+          shown.clear();
+          if (error) process.stderr.write(`ferry: failed ${actionLine(action, remote.bucket)}: ${error.code === 'Unknown' ? '' : `${error.code}: `}${error.message}\n`);
+          else if (!flags.quiet) process.stdout.write(`${actionLine(action, remote.bucket)}\n`);
+        });
+        unsubscribe();
+        line.stop();
+        if (result.deletionsHeld > 0) process.stderr.write(`ferry: ${result.deletionsHeld} deletion${result.deletionsHeld === 1 ? ' was' : 's were'} not made because a transfer failed; run the sync again.\n`);
+        const folders = result.folders > 0 ? `, ${result.folders} empty folder${result.folders === 1 ? '' : 's'} made` : '';
+        process.stdout.write(`Synced: ${result.created} created, ${result.updated} updated, ${result.deleted} deleted, ${result.unchanged} unchanged${folders}; ${formatBytes(result.bytes)} in ${(plan.seconds + result.seconds).toFixed(2)} s (comparing took ${plan.seconds.toFixed(2)} s${readTimes(plan.heads)}).\n`);
+        if (result.alreadyDone > 0) process.stderr.write(`ferry: resuming: ${result.alreadyDone} files were done before the interruption and were not sent again.\n`);
+        syncNotes(plan.extra, counts.excluded);
+        if (result.failures.length > 0) throw new Error(`${result.failures.length} item${result.failures.length === 1 ? '' : 's'} failed (listed above); run the same command again to retry them (what is done is passed over).`);
+        if (plan.refused.length > 0) throw new Error(`${plan.refused.length} name${plan.refused.length === 1 ? '' : 's'} cannot make the round trip (listed above); left as they are.`);
+      } finally {
+        line?.stop();
+        progress.stop();
+        engine.close();
+      }
+    });
+
   withCommonOptions(
     program
       .command('ls')
@@ -437,6 +503,17 @@ class CountLine {
     if (this.shown) this.out.write('\r\x1b[2K');
     this.shown = false;
   }
+}
+
+/** How many objects' stored times a sync had to read (not known from an earlier sync). */
+function readTimes(heads: number): string {
+  return heads > 0 ? `, ${heads} object time${heads === 1 ? '' : 's'} read with HEAD` : '';
+}
+
+/** What a sync left alone, said once at the end. */
+function syncNotes(extra: number, excluded: number): void {
+  if (extra > 0) process.stderr.write(`ferry: ${extra} item${extra === 1 ? ' is' : 's are'} on the target but not on the source; kept (--delete removes them).\n`);
+  if (excluded > 0) process.stderr.write(`ferry: ${excluded} item${excluded === 1 ? '' : 's'} left out by --exclude.\n`);
 }
 
 function formatAge(ms: number): string {

@@ -24,6 +24,8 @@ export interface UploadPlan {
   /** The key prefix each uploaded folder goes to (`2024/photos/`): one listing of it finds which of its keys exist. */
   folderPrefixes: string[];
   skipped: { path: string; reason: string }[];
+  /** A sync's transfers: their finished-files log is the sync's, apart from an upload of the same folder. */
+  sync?: true;
 }
 
 /** The headers asked for, with the Content-Type of the file's name unless one was asked for. */
@@ -73,6 +75,8 @@ export interface DownloadPlan {
   folders: string[];
   /** Keys refused (they would write outside the folder) or otherwise not downloadable. */
   refused: { key: string; error: ErrorInfo }[];
+  /** A sync's transfers (as for UploadPlan). */
+  sync?: true;
 }
 
 /**

@@ -16,6 +16,7 @@ import { partPlan, rangePlan, partRange } from './partPlan.js';
 import { runSegments } from './segments.js';
 import { Transfer } from './transfer.js';
 import { withRetry } from './retry.js';
+import { MTIME_METADATA, objectModTime, parseModTime } from './modTime.js';
 import { DEFAULT_SETTINGS, retryPolicy } from './settings.js';
 import type { ObjectInfo } from './s3/store.js';
 
@@ -26,6 +27,8 @@ export interface DownloadJob {
   target: string;
   /** The chosen folder (absolute): no symbolic link below it is followed on the way to the target. */
   root?: string;
+  /** The file's modification time (ms), when the caller knows the object's (a sync does); else from its metadata. */
+  modTime?: number;
   /** Size and ETag from a listing, which spare a HEAD request per object. */
   listed?: { size: number; etag: string; lastModified?: Date };
   /** Carried into progress events, so a UI can tell which of its batches a transfer belongs to. */
@@ -79,6 +82,8 @@ export class DownloadTransfer extends Transfer<DownloadJob> {
     let verified: VerifyResult;
     if (info.size === 0) {
       meter.plan(0, []);
+      // No GET brings an empty object's metadata: its stored time needs a HEAD (when a listing spared one).
+      if (job.listed && job.modTime === undefined) this.learnModTime((await ctx.store.headObject(job.bucket, job.key, transferCallOptions(ctx, meter, signal))).headers.metadata);
       await writeFile(temp, '').catch((error: unknown) => {
         throw fromFsError(error, temp);
       });
@@ -98,16 +103,33 @@ export class DownloadTransfer extends Transfer<DownloadJob> {
         await file.close();
       }
     }
-    return this.finish(verified, info.lastModified);
+    return this.finish(verified, info);
+  }
+
+  /** The object's `mtime` metadata, from the HEAD or from any GET response (each carries it). */
+  private modTime: number | undefined;
+
+  private learnModTime(metadata: Record<string, string> | undefined): void {
+    this.modTime ??= parseModTime(metadata?.[MTIME_METADATA]);
+  }
+
+  /**
+   * The time the file gets (seconds, as utimes takes them): the one its object keeps (the uploaded
+   * file's), else when the object was written. A number, not a Date: a Date drops the fraction of a millisecond.
+   */
+  private fileTime(info: ObjectInfo): number | undefined {
+    const ms = this.job.modTime ?? this.modTime ?? objectModTime(info.headers.metadata, info.lastModified);
+    return ms === undefined ? undefined : ms / 1000;
   }
 
   /** The verified temporary file takes the target's name (and the object's modification time). */
-  private async finish(verified: VerifyResult, lastModified?: Date): Promise<VerifyResult> {
+  private async finish(verified: VerifyResult, info?: ObjectInfo): Promise<VerifyResult> {
     const { job, temp } = this;
+    const time = info && this.fileTime(info);
+    if (time) await utimes(temp, time, time).catch(() => undefined);
     await rename(temp, job.target).catch((error: unknown) => {
       throw fromFsError(error, job.target);
     });
-    if (lastModified) await utimes(job.target, lastModified, lastModified).catch(() => undefined);
     await this.writer?.remove();
     return verified;
   }
@@ -124,7 +146,8 @@ export class DownloadTransfer extends Transfer<DownloadJob> {
     const { chunks, etag } = await withRetry(
       async (attempt) => {
         options.onAttempt?.(attempt);
-        const body = await ctx.store.getRange({ bucket: job.bucket, key: job.key, start: 0, end: info.size - 1, ifMatch: info.etag || undefined }, signal);
+        const { body, metadata } = await ctx.store.getRange({ bucket: job.bucket, key: job.key, start: 0, end: info.size - 1, ifMatch: info.etag || undefined }, signal);
+        this.learnModTime(metadata);
         let received: Buffer[] = [];
         let bytes = 0;
         await drainBody(body, Number.POSITIVE_INFINITY, (all, count) => {
@@ -156,7 +179,8 @@ export class DownloadTransfer extends Transfer<DownloadJob> {
         throw fromFsError(error, temp);
       });
       // Through the open file: spares finish() a lookup by path.
-      if (info.lastModified) await file.utimes(info.lastModified, info.lastModified).catch(() => undefined);
+      const time = this.fileTime(info);
+      if (time) await file.utimes(time, time).catch(() => undefined);
     } finally {
       await file.close();
     }
@@ -287,10 +311,11 @@ export class DownloadTransfer extends Transfer<DownloadJob> {
     await withRetry(
       async (attempt) => {
         options.onAttempt?.(attempt);
-        const body = await ctx.store.getRange(
+        const { body, metadata } = await ctx.store.getRange(
           { bucket: job.bucket, key: job.key, start: range.offset + done, end: range.offset + range.length - 1, ifMatch: etag || undefined },
           signal,
         );
+        this.learnModTime(metadata);
         // Socket chunks are ~16-64 KiB; gathering them into one writev per MiB (no copy) cuts
         // the file-system calls per GiB from ~30,000 to ~1,000.
         try {

@@ -26,6 +26,7 @@ import { S3Store, type ListPage, type MultipartUploadInfo, type ObjectInfo } fro
 import type { S3Credentials } from './s3/client.js';
 import { resolveSettings, retryPolicy, type TransferSettings } from './settings.js';
 import { UploadTransfer, type UploadJob } from './upload.js';
+import { SyncSession, planSync, runSync, type SyncAction, type SyncEngine, type SyncInput, type SyncPlan, type SyncResult } from './sync.js';
 
 export interface EngineOptions {
   endpoint: S3Endpoint;
@@ -360,6 +361,37 @@ export class TransferEngine {
     return planDownloads(this.store, bucket, keyOrPrefix, folder, signal);
   }
 
+  /** Compares a local folder and a prefix (both listed at once) and says what a sync would do; changes nothing. */
+  planSync(input: SyncInput, signal?: AbortSignal): Promise<SyncPlan> {
+    return planSync(this.syncEngine(), input, signal);
+  }
+
+  /** Runs a sync's plan: transfers, then (if all succeeded) deletions; `onAction` hears each as it is done. */
+  runSync(plan: SyncPlan, signal?: AbortSignal, onAction?: (action: SyncAction, error?: ErrorInfo) => void): Promise<SyncResult> {
+    return runSync(this.syncEngine(), plan, signal, onAction);
+  }
+
+  /**
+   * A sync's transfers for a queue of one's own (the app's): the session's uploadPlan() or
+   * downloadPlan() jobs, run with upload()/download(); then finish() makes the deletions.
+   */
+  startSync(plan: SyncPlan, onAction?: (action: SyncAction, error?: ErrorInfo) => void): Promise<SyncSession> {
+    return SyncSession.start(this.syncEngine(), plan, onAction);
+  }
+
+  private syncEngine(): SyncEngine {
+    return {
+      store: this.store,
+      server: this.ctx.server,
+      filesInFlight: this.settings.filesInFlight,
+      partSize: this.settings.partSize,
+      stateDir: this.ctx.journal?.dir,
+      on: (listener) => this.on(listener),
+      runUploads: (plan, signal) => this.runUploads(plan, signal),
+      runDownloads: (plan, signal) => this.runDownloads(plan, signal),
+    };
+  }
+
   /**
    * Runs a plan: many files in flight; one file's failure does not stop the others. `conflicts`:
    * what to do with keys that exist (without it, they are overwritten).
@@ -383,7 +415,7 @@ export class TransferEngine {
         result.failures.push({ item: key, error: asFerryError(error).toInfo() });
       }
     });
-    const log = await this.batchLog(plan.files.length, { kind: 'upload', server: this.ctx.server, bucket: plan.bucket, sources: plan.sources, destination: plan.destination });
+    const log = await this.batchLog(plan.files.length, { kind: plan.sync ? 'sync-up' : 'upload', server: this.ctx.server, bucket: plan.bucket, sources: plan.sources, destination: plan.destination });
     await this.runFiles(plan.files, result, log, signal, {
       entry: (job) => ({ id: job.source, key: job.key, size: job.size, mtimeMs: job.mtimeMs }),
       // Unchanged since that run: same key, size and modification time.
@@ -482,7 +514,7 @@ export class TransferEngine {
         (error: unknown) => result.failures.push({ item: folder, error: asFerryError(error).toInfo() }),
       );
     }
-    const log = await this.batchLog(plan.files.length, { kind: 'download', server: this.ctx.server, bucket: plan.bucket, keyOrPrefix: plan.keyOrPrefix, folder: plan.folder });
+    const log = await this.batchLog(plan.files.length, { kind: plan.sync ? 'sync-down' : 'download', server: this.ctx.server, bucket: plan.bucket, keyOrPrefix: plan.keyOrPrefix, folder: plan.folder });
     await this.runFiles(plan.files, result, log, signal, {
       entry: (job) => ({ id: job.key, key: job.key, size: job.size, etag: job.listed?.etag }),
       // The object is unchanged (ETag) and its file is still on disk.

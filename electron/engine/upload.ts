@@ -13,6 +13,7 @@ import { JournalWriter, journalId, uploadPhase, type UploadRecord } from './jour
 import { partPlan, partRange, rangePlan, type PartPlan } from './partPlan.js';
 import { runSegments } from './segments.js';
 import { Transfer } from './transfer.js';
+import { headersWithModTime } from './modTime.js';
 import type { CompletedPart, PartBody } from './s3/store.js';
 
 export interface UploadJob {
@@ -30,6 +31,8 @@ export interface UploadJob {
 const ABORT_TIMEOUT_MS = 30_000;
 
 export class UploadTransfer extends Transfer<UploadJob> {
+  private headers: ObjectHeaders | undefined;
+
   protected async transfer(): Promise<VerifyResult> {
     const file = await open(this.job.source, 'r').catch((error: unknown) => {
       throw fromFsError(error, this.job.source);
@@ -37,6 +40,8 @@ export class UploadTransfer extends Transfer<UploadJob> {
     try {
       const stats = await file.stat();
       if (!stats.isFile()) throw new FerryError('InvalidInput', `${this.job.source} is not a regular file.`);
+      // The time of the file as it is read goes with it: a sync compares it, a download restores it.
+      this.headers = headersWithModTime(this.job.headers, stats.mtimeMs);
       // A single PUT holds the whole file in one buffer: only while that fits the part buffers.
       const singleLimit = Math.min(this.ctx.settings.multipartThreshold, this.ctx.buffers.capacity);
       return stats.size <= singleLimit ? await this.single(file, stats) : await this.multipart(file, stats);
@@ -62,7 +67,7 @@ export class UploadTransfer extends Transfer<UploadJob> {
             body: lease.buffer,
             md5: digest.toString('base64'),
             crc32: ctx.crc32 ? crc32Base64(lease.buffer) : undefined,
-            headers: job.headers,
+            headers: this.headers,
           },
           segmentCallOptions(ctx, meter, index, signal, true),
         );
@@ -237,7 +242,7 @@ export class UploadTransfer extends Transfer<UploadJob> {
     const startedAt = Date.now();
     let attempts = 0;
     const uploadId = await ctx.store.createMultipartUpload(
-      { bucket: job.bucket, key: job.key, headers: job.headers, crc32: ctx.crc32 },
+      { bucket: job.bucket, key: job.key, headers: this.headers, crc32: ctx.crc32 },
       transferCallOptions(ctx, this.meter, this.controller.signal, (attempt) => (attempts = attempt)),
     );
     if (attempts > 1) {

@@ -617,13 +617,14 @@ export class S3Store {
   }
 
   /**
-   * Opens a byte range of an object as a stream. `ifMatch` makes the server refuse (412) when the
-   * object changed since the transfer began. Not retried here: the caller resumes mid-range.
+   * Opens a byte range of an object as a stream, with the object's metadata (every response carries
+   * it). `ifMatch` makes the server refuse (412) when the object changed since the transfer began.
+   * Not retried here: the caller resumes mid-range.
    */
   async getRange(
     input: { bucket: string; key: string; start: number; end: number; ifMatch?: string },
     signal?: AbortSignal,
-  ): Promise<Readable> {
+  ): Promise<{ body: Readable; metadata?: Record<string, string> }> {
     try {
       const out = await this.client.send(
         new GetObjectCommand({
@@ -636,7 +637,7 @@ export class S3Store {
       );
       // In Node the SDK's body is the response stream itself (an IncomingMessage).
       if (!(out.Body instanceof Readable)) throw new Error('The server sent no body.');
-      return out.Body;
+      return { body: out.Body, metadata: out.Metadata };
     } catch (error) {
       throw translateS3Error(error, {
         bucket: input.bucket,
