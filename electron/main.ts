@@ -69,8 +69,8 @@ function wireServices(): FerryService {
     stateDir: defaultStateDir(),
     downloadFolder: app.getPath('downloads'),
     secrets: new KeytarSecretStore(),
-    chooseFolder: async () => {
-      const options = { title: 'Download to', properties: ['openDirectory', 'createDirectory'] as ('openDirectory' | 'createDirectory')[] };
+    chooseFolder: async (title) => {
+      const options = { title, properties: ['openDirectory', 'createDirectory'] as ('openDirectory' | 'createDirectory')[] };
       const chosen = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
       return chosen.canceled ? null : (chosen.filePaths[0] ?? null);
     },

@@ -5,6 +5,7 @@ import type { Entry } from './model/objectEntries.js';
 import { shortcutLabel } from './shortcutLabels.js';
 import { focusedFile, selectedEntries, useBrowserStore } from './stores/browserStore.js';
 import { useQueueStore } from './stores/queueStore.js';
+import { useSyncStore } from './stores/syncStore.js';
 import { useUiStore, type MenuItem } from './stores/uiStore.js';
 import { choosePublishFolder } from './upload/publishFolder.js';
 import { chooseUpload } from './upload/uploadPicker.js';
@@ -51,6 +52,14 @@ export function askShareLink(): void {
   if (file) useUiStore.getState().openDialog({ kind: 'share', key: file.key });
 }
 
+/** Synchronize… on `prefix` (a folder's key), or on the open prefix. */
+export function askSync(prefix?: string): void {
+  const s = useBrowserStore.getState();
+  if (!s.account || s.location.bucket === null) return;
+  useSyncStore.getState().open({ accountId: s.account.id, bucket: s.location.bucket, prefix: prefix ?? s.location.prefix });
+  useUiStore.getState().openDialog({ kind: 'sync' });
+}
+
 /** The publishing rules of `bucket`, or of the open bucket. */
 export function askPublishingRules(bucket?: string): void {
   const name = bucket ?? useBrowserStore.getState().location.bucket;
@@ -82,10 +91,12 @@ export function objectMenu(): (MenuItem | 'separator')[] {
     if (single?.kind === 'file') items.push({ label: 'Share link…', run: askShareLink });
     items.push({ label: 'Info', shortcut: shortcutLabel('mod+i'), run: () => useUiStore.setState({ infoPanelOpen: true }) });
     items.push({ label: 'Change headers…', action: 'change-headers', run: askChangeHeaders });
+    if (single?.kind === 'folder') items.push({ label: 'Synchronize…', action: 'sync-folder', run: () => askSync(single.key) });
     items.push('separator');
   }
   items.push(...uploadMenuItems('long'));
   items.push({ label: 'New folder…', shortcut: shortcutLabel('mod+shift+n'), run: askNewFolder });
+  items.push({ label: s.location.prefix === '' ? 'Synchronize the bucket…' : 'Synchronize this folder…', action: 'sync-here', run: () => askSync() });
   items.push({ label: 'Publishing rules…', action: 'publishing-rules', run: () => askPublishingRules() });
   items.push({ label: 'Refresh', shortcut: 'F5', run: s.refresh });
   if (selected.length > 0) {

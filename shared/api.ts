@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { ErrorInfo } from './errors.js';
 import type { PublishRules } from './publishRules.js';
-import type { AppSettings, ChunkHeader, QueueBatch, QueueRow } from './queue.js';
+import type { AppSettings, ChunkHeader, QueueBatch, QueueRow, SyncBatch } from './queue.js';
 import type { ObjectHeaders, TransferConflict, TransferEvent } from './transfer.js';
 
 // ---- plain data ----------------------------------------------------------------------------
@@ -88,6 +88,52 @@ export interface PublishPreview {
   folders: number;
 }
 
+/** One thing a sync would do (or, `skip`, leave as it is), with why: a row of Synchronize…'s table. */
+export interface SyncPlanRow {
+  kind: 'upload' | 'download' | 'delete' | 'folder' | 'skip';
+  /** Below the folder and the prefix, names joined by '/'; a folder's ends in '/'. */
+  path: string;
+  /** A transfer's: a new file or one that differs. */
+  change?: 'create' | 'update';
+  /** The command line's words: "new", "size differs (…)", "not in the folder", "same size and time"… */
+  reason: string;
+  /** Bytes sent (upload, download), removed (delete) or left (skip); 0 for a folder. */
+  size: number;
+}
+
+/** A compared sync (`sync.plan`), kept on the host until started, discarded or expired. */
+export interface SyncPlanSummary {
+  planId: string;
+  direction: 'up' | 'down';
+  accountId: string;
+  bucket: string;
+  /** '' or ending in '/'. */
+  prefix: string;
+  /** The local folder as the host resolved it. */
+  folder: string;
+  compare: 'time' | 'checksum';
+  delete: boolean;
+  /** Changes first (in the order of their paths), then the unchanged; both stop at a limit (`rowsLeftOut`). */
+  rows: SyncPlanRow[];
+  /** Rows beyond the limits, not sent (the counts cover every item). */
+  rowsLeftOut: { changes: number; unchanged: number };
+  counts: { create: number; update: number; delete: number; unchanged: number; excluded: number; refused: number; folders: number };
+  /** Bytes the transfers move, and bytes the deletions remove. */
+  bytes: { send: number; delete: number };
+  /** Names that cannot make the round trip: left as they are. */
+  refused: { item: string; error: ErrorInfo }[];
+  /** Local entries that are not files (a link to a folder, a socket) or could not be read. */
+  skipped: { path: string; reason: string }[];
+  /** Items on the target only, kept because deleting was not asked for. */
+  extra: number;
+  /** Objects whose stored time was read with a HEAD; local files hashed (checksum). */
+  heads: number;
+  hashed: number;
+  seconds: number;
+  /** After this (ISO time) the plan is forgotten: compare again. */
+  expiresAt: string;
+}
+
 export type ConnectionTest = { ok: true; buckets: number } | { ok: false; error: ErrorInfo };
 
 export interface QueueSnapshot {
@@ -150,6 +196,10 @@ const headerFields = z.object({
 export const publishRulesSchema = z.object({
   rules: z.array(z.object({ match: z.string().trim().min(1, 'A rule needs a glob to match.').max(1024), headers: z.record(z.string().min(1).max(256), headerValue) })).max(1000),
 });
+/** A sync's local folder: a name or path inside the download folder, or a folder chosen with `sync.chooseFolder`. */
+const localFolder = z.string().trim().min(1, 'Name the local folder.').max(4096);
+// The command line's --exclude: a glob without '/' matches a name at any depth.
+const excludeGlob = z.string().trim().min(1).max(1024);
 const browserFile = z.object({ path: relativePath, size: z.number().int().min(0).max(5 * 1024 ** 4), lastModified: z.number().optional() });
 
 /** Every call: its request schema, and (as a type) its response. */
@@ -237,6 +287,27 @@ export const calls = {
   .refine((r) => r.keys.length + r.prefixes.length > 0, { message: 'Name the objects: a key or a prefix.', path: ['keys'] })
   .refine((r) => r.ifEtag === undefined || (r.keys.length === 1 && r.prefixes.length === 0), { message: 'An expected ETag is for one key.', path: ['ifEtag'] }),
   'objects.cancelHeaderChange': z.object({ jobId: id }),
+  /**
+   * Compares the local folder and the prefix (both listed; times read or files hashed) and keeps
+   * the plan under `planId` (the caller's, so `sync.discard` can stop a long comparison). Nothing
+   * is changed. Refused when the folder is outside the download folder and not one chosen with
+   * `sync.chooseFolder`. Uploads get the bucket's kept publishing rules.
+   */
+  'sync.plan': bucketRef.extend({
+    planId: id,
+    prefix,
+    folder: localFolder,
+    direction: z.enum(['up', 'down']),
+    compare: z.enum(['time', 'checksum']),
+    delete: z.boolean(),
+    exclude: z.array(excludeGlob).max(1000),
+  }),
+  /** Runs a kept plan through the queue as one batch (its rows: the transfers); the deletions follow once they all succeed. */
+  'sync.start': z.object({ planId: id }),
+  /** Forgets a plan, or stops its comparison. */
+  'sync.discard': z.object({ planId: id }),
+  /** Electron: the folder dialog, for a sync's local folder anywhere. Browser mode: refused (the folder is inside the download folder). */
+  'sync.chooseFolder': z.object({}),
   'queue.list': z.object({}),
   'queue.pause': rowIds,
   'queue.resume': rowIds,
@@ -285,6 +356,10 @@ export interface CallResponses {
   'publish.preview': PublishPreview;
   'objects.changeHeaders': { jobId: string };
   'objects.cancelHeaderChange': { cancelled: boolean };
+  'sync.plan': SyncPlanSummary;
+  'sync.start': { batchId: string };
+  'sync.discard': { discarded: boolean };
+  'sync.chooseFolder': { folder: string | null };
   'queue.list': QueueSnapshot;
   'queue.pause': { changed: number };
   'queue.resume': { changed: number };
@@ -322,7 +397,22 @@ export type BatchEvent = {
   /** From the batch's first row starting to its last ending. */
   seconds: number;
   failures: { item: string; error: ErrorInfo }[];
+  /** A sync's batch: what it did in all (the command line's "Synced: …" line). */
+  sync?: SyncReport;
 };
+
+/** What a sync did: the transfers by the rows, the deletions made or held (and why), what it left alone. */
+export interface SyncReport {
+  created: number;
+  updated: number;
+  deleted: number;
+  unchanged: number;
+  folders: number;
+  deletionsHeld: number;
+  heldBecause?: SyncBatch['heldBecause'];
+  extra: number;
+  excluded: number;
+}
 
 /**
  * Rows that changed since the last such event (a few a second at most), rows that are gone, and

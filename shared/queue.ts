@@ -49,6 +49,33 @@ export interface QueueBatch {
   refused: { item: string; error: ErrorInfo }[];
   /** Items not transferred on purpose (the target existed and the answer was skip). */
   skipped: { item: string; reason: string }[];
+  /** A sync's batch (Synchronize…): its rows are the transfers; this is the rest of it. */
+  sync?: SyncBatch;
+}
+
+/**
+ * What a sync does besides its transfers, and where its deletions stand: they are made once every
+ * row has ended with none failed; `held` says they were not, and `heldBecause` why.
+ */
+export interface SyncBatch {
+  direction: 'up' | 'down';
+  /** The local folder (on the host) and the prefix it mirrors or is mirrored by. */
+  folder: string;
+  prefix: string;
+  /** Files already the same on both sides (not transferred). */
+  unchanged: number;
+  /** Empty folders made on the target (a marker object up, a local folder down). */
+  folders: number;
+  /** Items on the target only, kept because deleting was not asked for. */
+  extra: number;
+  /** Items left out by the exclusions. */
+  excluded: number;
+  /** Deletions planned (made last), and made so far. */
+  deletions: number;
+  deleted: number;
+  phase: 'transferring' | 'deleting' | 'done' | 'held';
+  /** `failed`: a transfer failed (a retry that succeeds makes them); `cancelled`; `restarted`: Ferry stopped during the sync. */
+  heldBecause?: 'failed' | 'cancelled' | 'restarted';
 }
 
 /** Settings a person changes in the app, applied at once to running transfers and kept across restarts. */

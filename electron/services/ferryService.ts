@@ -1,8 +1,11 @@
 // The API both transports serve (Electron IPC and the browser-hosted mode's WebSocket): validates
 // each request against shared/api.ts, then browses buckets through the engine, runs transfers
-// through the queue (queueService.ts), keeps publishing rules (publishRules.ts) and changes headers
-// in place (headerChanges.ts). Plain Node: nothing here knows about windows or sockets.
+// through the queue (queueService.ts), keeps publishing rules (publishRules.ts), changes headers
+// in place (headerChanges.ts) and compares syncs before the queue runs them (syncPlans.ts). Plain
+// Node: nothing here knows about windows or sockets.
 
+import { realpath } from 'node:fs/promises';
+import path from 'node:path';
 import { calls, type Account, type AppEvent, type AppInfo, type CallName, type CallRequest, type CallResponse, type CallResult, type ChunkResult, type ObjectDetails, type PublishPreview } from '../../shared/api.js';
 import type { ChunkHeader } from '../../shared/queue.js';
 import { planUploads } from '../engine/batchPlan.js';
@@ -18,6 +21,7 @@ import { publishPreview } from './publishPreview.js';
 import { PublishRulesFile } from './publishRules.js';
 import { QueueService } from './queueService.js';
 import type { SecretStore } from './secretStore.js';
+import { SyncPlans } from './syncPlans.js';
 
 export interface FerryServiceOptions {
   version: string;
@@ -30,8 +34,8 @@ export interface FerryServiceOptions {
   secrets: SecretStore;
   env?: NodeJS.ProcessEnv;
   settings?: Partial<TransferSettings>;
-  /** Electron only: the native folder dialog. */
-  chooseFolder?: () => Promise<string | null>;
+  /** Electron only: the native folder dialog, titled as asked. */
+  chooseFolder?: (title: string) => Promise<string | null>;
 }
 
 type Handlers = { [N in CallName]: (request: CallRequest<N>) => Promise<CallResponse<N>> };
@@ -46,10 +50,33 @@ function abortIn(running: Map<string, AbortController>, id: string): boolean {
   return controller !== undefined;
 }
 
+/** Where a path really is: its nearest existing folder with links resolved, and the rest (to be made) after it. */
+async function realLocation(folder: string): Promise<string> {
+  const rest: string[] = [];
+  let at = folder;
+  for (;;) {
+    const real = await realpath(at).catch(() => undefined);
+    if (real !== undefined) return path.join(real, ...rest.reverse());
+    const parent = path.dirname(at);
+    if (parent === at) return folder;
+    rest.push(path.basename(at));
+    at = parent;
+  }
+}
+
+/** Whether `folder` is `root` or below it (both resolved). */
+function inside(root: string, folder: string): boolean {
+  const relative = path.relative(root, folder);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
+
 export class FerryService {
   readonly accounts: AccountService;
   private readonly rules: PublishRulesFile;
   private readonly headerChanges: HeaderChangeJobs;
+  private readonly syncPlans = new SyncPlans();
+  /** Folders a person chose in the folder dialog for a sync (Electron): allowed besides the download folder. */
+  private readonly chosenFolders = new Set<string>();
   private readonly engines = new Map<string, Promise<TransferEngine>>();
   private readonly listings = new Map<string, AbortController>();
   private readonly listeners = new Set<(event: AppEvent) => void>();
@@ -85,7 +112,7 @@ export class FerryService {
       'app.info': async () => ({ version: options.version, mode: options.mode, keychain: await options.secrets.status(), downloadFolder: this.downloadFolder }),
       'app.chooseDownloadFolder': async () => {
         if (!options.chooseFolder) throw new FerryError('InvalidInput', 'In the browser-hosted mode, downloads go to the folder the host was started with.');
-        const folder = await options.chooseFolder();
+        const folder = await options.chooseFolder('Download to');
         if (folder !== null) this.downloadFolder = folder;
         return { folder };
       },
@@ -145,6 +172,25 @@ export class FerryService {
         return this.headerChanges.start(await this.engine(r.accountId), { bucket: r.bucket, keys: r.keys, prefixes: r.prefixes, edit, ifEtag: r.ifEtag });
       },
       'objects.cancelHeaderChange': (r) => Promise.resolve({ cancelled: this.headerChanges.cancel(r.jobId) }),
+      'sync.plan': async (r) => {
+        await this.accounts.get(r.accountId);
+        const folder = await this.syncFolder(r.folder);
+        // Uploads get the bucket's kept rules, as every upload from the app does.
+        const rules = r.direction === 'up' ? await this.rules.ruleSet(r.accountId, r.bucket) : undefined;
+        const input = { direction: r.direction, folder, bucket: r.bucket, prefix: r.prefix, compare: r.compare, delete: r.delete, exclude: r.exclude, rules };
+        return this.syncPlans.compare(await this.engine(r.accountId), r.accountId, r.planId, input);
+      },
+      'sync.start': async (r) => {
+        const { accountId, plan } = this.syncPlans.take(r.planId);
+        return (await this.queue).sync(accountId, plan);
+      },
+      'sync.discard': (r) => Promise.resolve({ discarded: this.syncPlans.discard(r.planId) }),
+      'sync.chooseFolder': async () => {
+        if (!options.chooseFolder) throw new FerryError('InvalidInput', `In the browser-hosted mode, a sync's folder is inside ${this.downloadFolder}, the folder the host was started with: give its name.`);
+        const folder = await options.chooseFolder('Synchronize with');
+        if (folder !== null) this.chosenFolders.add(path.resolve(folder));
+        return { folder };
+      },
       'queue.list': async () => (await this.queue).snapshot(),
       'queue.pause': async (r) => ({ changed: (await this.queue).pause(r.ids) }),
       'queue.resume': async (r) => ({ changed: (await this.queue).resume(r.ids) }),
@@ -199,6 +245,7 @@ export class FerryService {
   async close(): Promise<void> {
     for (const c of this.listings.values()) c.abort();
     this.headerChanges.close();
+    this.syncPlans.close();
     await this.queue.then((q) => q.close(), () => undefined);
     for (const engine of this.engines.values()) void engine.then((e) => e.close(), () => undefined);
     this.engines.clear();
@@ -234,6 +281,19 @@ export class FerryService {
       engine.catch(() => this.engines.delete(accountId));
     }
     return engine;
+  }
+
+  /**
+   * A sync's local folder: a name or path inside the download folder (where the app writes), or
+   * one the person chose in the folder dialog. A sync may write and delete there, so no other.
+   */
+  private async syncFolder(folder: string): Promise<string> {
+    const resolved = path.resolve(this.downloadFolder, folder);
+    // Judged where it really is: a link inside the download folder to a folder elsewhere is elsewhere.
+    const [real, ...roots] = await Promise.all([resolved, this.downloadFolder, ...this.chosenFolders].map(realLocation));
+    if (real !== undefined && roots.some((root) => inside(root, real))) return resolved;
+    const how = this.options.chooseFolder ? 'choose it with Choose… to synchronize with it' : 'name a folder inside it (the host’s --downloads)';
+    throw new FerryError('PathOutsideTarget', `${resolved} is outside ${this.downloadFolder}, the folder Ferry writes in: ${how}.`);
   }
 
   /** Pages go out as events as they arrive, so the first rows show before the last page is fetched. */

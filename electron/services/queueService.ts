@@ -1,13 +1,14 @@
 // The app's transfers: every upload and download a person starts goes through one persisted queue
-// (transferQueue.ts) and runs on the account's engine. This file turns drops, Upload… choices and
-// download selections into batches of rows, settles targets that exist (asking through the UI),
-// feeds the engine's progress into the rows, and tells when a batch ends.
+// (transferQueue.ts) and runs on the account's engine. This file turns drops, Upload… choices,
+// download selections and compared syncs into batches of rows, settles targets that exist (asking
+// through the UI), feeds the engine's progress into the rows, makes a sync's deletions once its
+// rows succeeded, and tells when a batch ends.
 
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import type { AppEvent, BatchEvent, DownloadStarted, QueueSnapshot } from '../../shared/api.js';
+import type { AppEvent, BatchEvent, DownloadStarted, QueueSnapshot, SyncReport } from '../../shared/api.js';
 import type { ErrorInfo } from '../../shared/errors.js';
-import { FINISHED_STATES, type AppSettings, type ChunkHeader, type QueueBatch, type QueueRow } from '../../shared/queue.js';
+import { FINISHED_STATES, type AppSettings, type ChunkHeader, type QueueBatch, type QueueRow, type SyncBatch } from '../../shared/queue.js';
 import type { ConflictDecision, ObjectHeaders, TransferConflict, TransferEvent, TransferKind } from '../../shared/transfer.js';
 import type { DownloadPlan, UploadPlan } from '../engine/batchPlan.js';
 import { SKIPPED_SAME, type ConflictOptions } from '../engine/conflicts.js';
@@ -18,6 +19,7 @@ import type { Journal, JournalRecord } from '../engine/journal.js';
 import { lastName } from '../engine/keyPath.js';
 import { applyRules, type RuleSet } from '../engine/publishRules.js';
 import type { PreparedItem } from '../engine/existingTargets.js';
+import type { SyncPlan, SyncSession } from '../engine/sync.js';
 import { AppSettingsFile } from './appSettings.js';
 import { browserUploadPlan, type BrowserFile } from './browserUploadPlan.js';
 import { BrowserUploads } from './browserUploads.js';
@@ -37,12 +39,27 @@ interface WorkRow extends QueueRow {
   compare?: { etag?: string };
   /** A browser's file: the stream its bytes come by. */
   streamId?: string;
+  /** A sync's download: the time the file gets (its object's, as the comparison read it). */
+  modTime?: number;
+  /** A sync's transfer: a new file or one that differed (for the report's created and updated). */
+  syncChange?: 'create' | 'update';
 }
 
 interface BatchState extends QueueBatch {
   startedAt?: number;
   /** The batch event for the rows' present end was sent. */
   ended?: boolean;
+}
+
+/** A sync of this run: its session (which makes the deletions), and what holds them besides failed rows. */
+interface RunningSync {
+  session: SyncSession;
+  /** Stops the deletions (the batch cancelled, the app closing). */
+  controller: AbortController;
+  /** Of the batch's refused items, the plan's own (names that cannot make the round trip): they do not hold the deletions. */
+  namesRefused: number;
+  /** Deletions that failed, for the batch's report. */
+  deletionFailures: { item: string; error: ErrorInfo }[];
 }
 
 export interface QueueServiceOptions {
@@ -63,8 +80,14 @@ const PLANS_IN_FLIGHT = 16;
 const FINISH_ABORTS_MS = 5_000;
 
 function publicRow(row: WorkRow): QueueRow {
-  const { source: _source, root: _root, headers: _headers, listed: _listed, compare: _compare, streamId: _streamId, ...shown } = row;
+  const { source: _source, root: _root, headers: _headers, listed: _listed, compare: _compare, streamId: _streamId, modTime: _modTime, syncChange: _syncChange, ...shown } = row;
   return shown;
+}
+
+/** A batch as the UI sees it: a copy, as a sync's part of it changes after it is sent. */
+function publicBatch(batch: BatchState): QueueBatch {
+  const { startedAt: _s, ended: _e, ...shown } = batch;
+  return shown.sync ? { ...shown, sync: { ...shown.sync } } : shown;
 }
 
 function labelFor(items: string[]): string {
@@ -96,6 +119,15 @@ function settledRows<J>(
   return rows;
 }
 
+/**
+ * A sync's batch as a new run finds it: its session (which alone makes the deletions) is gone, so
+ * deletions not yet made will not be; its rows resume as any batch's do.
+ */
+function afterRestart(sync: SyncBatch): SyncBatch {
+  if (sync.phase === 'done' || sync.heldBecause === 'cancelled') return sync;
+  return sync.deleted < sync.deletions ? { ...sync, phase: 'held', heldBecause: 'restarted' } : { ...sync, phase: 'done', heldBecause: undefined };
+}
+
 export class QueueService {
   private queue!: TransferQueue<WorkRow>;
   private readonly settingsFile: AppSettingsFile;
@@ -103,6 +135,8 @@ export class QueueService {
   private readonly batchRows = new Map<string, Set<string>>();
   private readonly planning = new Map<string, AbortController>();
   private readonly conflicts = new Map<string, { batchId: string; resolve: (d: ConflictDecision) => void; reject: (e: unknown) => void }>();
+  private readonly syncs = new Map<string, RunningSync>();
+  private closing = false;
   readonly browserUploads: BrowserUploads;
   private readonly batchFile: JsonListFile<BatchState>;
 
@@ -115,7 +149,7 @@ export class QueueService {
   static async open(options: QueueServiceOptions): Promise<QueueService> {
     const service = new QueueService(options);
     const settings = await service.settingsFile.load();
-    for (const batch of await service.batchFile.load()) service.batches.set(batch.batchId, { ...batch, planning: false });
+    for (const batch of await service.batchFile.load()) service.batches.set(batch.batchId, { ...batch, planning: false, sync: batch.sync && afterRestart(batch.sync) });
     const interrupted = await service.interruptedRows();
     service.queue = await TransferQueue.open<WorkRow>(
       {
@@ -153,7 +187,7 @@ export class QueueService {
   }
 
   snapshot(): QueueSnapshot {
-    return { rows: this.queue.list().map(publicRow), batches: [...this.batches.values()].map(({ startedAt: _s, ended: _e, ...batch }) => batch) };
+    return { rows: this.queue.list().map(publicRow), batches: [...this.batches.values()].map(publicBatch) };
   }
 
   /** Engine events: progress moves the rows' byte counts (the events themselves go to the UI as they are). */
@@ -170,6 +204,12 @@ export class QueueService {
   }
 
   retry(ids?: string[]): number {
+    // Their batches end again, and say so again: a retry can end before the queue tells of its
+    // rows running, so their having ended is forgotten here.
+    for (const row of ids ? ids.map((id) => this.queue.get(id)) : this.queue.list()) {
+      const batch = row?.state === 'failed' ? this.batches.get(row.batchId) : undefined;
+      if (batch) batch.ended = false;
+    }
     return this.queue.retry(ids);
   }
 
@@ -182,16 +222,24 @@ export class QueueService {
   }
 
   clearFinished(): number {
-    return this.queue.clearFinished().length;
+    const removed = this.queue.clearFinished().length;
+    // Groups that never had rows (every item skipped, a sync that only deleted) go too.
+    for (const [batchId, batch] of this.batches) {
+      if (!this.batchRows.has(batchId) && !batch.planning && batch.sync?.phase !== 'deleting') this.forgetBatch(batchId);
+    }
+    this.saveBatches();
+    return removed;
   }
 
-  /** Cancels a batch: its planning (and any question it asks), and every row it made. */
+  /** Cancels a batch: its planning (and any question it asks), every row it made, and a sync's deletions under way. */
   async cancelBatch(batchId: string): Promise<boolean> {
     const planning = this.planning.get(batchId);
     planning?.abort(cancelledError());
+    const deleting = this.batches.get(batchId)?.sync?.phase === 'deleting' ? this.syncs.get(batchId) : undefined;
+    deleting?.controller.abort(cancelledError());
     const rows = [...(this.batchRows.get(batchId) ?? [])];
     await this.queue.cancel(rows);
-    return planning !== undefined || rows.length > 0;
+    return planning !== undefined || deleting !== undefined || rows.length > 0;
   }
 
   answerConflict(conflictId: string, decision: ConflictDecision): boolean {
@@ -209,9 +257,12 @@ export class QueueService {
 
   /** Stops running rows as a pause does, so the next start resumes them from their journals. */
   async close(): Promise<void> {
+    this.closing = true;
     for (const planning of this.planning.values()) planning.abort(cancelledError());
+    for (const sync of this.syncs.values()) sync.controller.abort(cancelledError());
     await this.queue.stop();
     this.queue.flushChanges();
+    for (const batchId of [...this.syncs.keys()]) this.closeSync(batchId);
   }
 
   // ---- starting batches ------------------------------------------------------------------------
@@ -294,6 +345,87 @@ export class QueueService {
       }));
     }, controller);
     return { batchId: batch.batchId, folder: plan.folder, files: plan.files.length, bytes: plan.files.reduce((sum, f) => sum + f.size, 0) };
+  }
+
+  /**
+   * A compared sync (syncPlans.ts) as one batch: its transfers are the rows (the session's jobs, under
+   * the session's batch id, so it hears them finish); its empty folders are made first; once every
+   * row has ended with none failed, its deletions are made (endSync).
+   */
+  async sync(accountId: string, plan: SyncPlan): Promise<{ batchId: string }> {
+    const engine = await this.options.engineFor(accountId);
+    const session = await engine.startSync(plan);
+    const { input } = plan;
+    const up = input.direction === 'up';
+    const name = up ? `${path.basename(input.folder)}/` : input.prefix === '' ? `${input.bucket}/` : `${lastName(input.prefix)}/`;
+    const batch = this.newBatch(session.batchId, up ? 'upload' : 'download', accountId, input.bucket, up ? input.prefix : input.folder, `Sync ${name}`);
+    batch.sync = {
+      direction: input.direction,
+      folder: input.folder,
+      prefix: input.prefix,
+      unchanged: plan.counts.unchanged,
+      folders: 0,
+      extra: plan.extra,
+      excluded: plan.counts.excluded,
+      deletions: plan.counts.delete,
+      deleted: 0,
+      phase: 'transferring',
+    };
+    batch.refused.push(...plan.refused);
+    batch.skipped.push(...plan.skipped.map((s) => ({ item: s.path, reason: s.reason })));
+    this.syncs.set(batch.batchId, { session, controller: new AbortController(), namesRefused: plan.refused.length, deletionFailures: [] });
+    this.addBatch(batch);
+    void this.plan(batch, (_engine, signal) => (up ? this.syncUploadRows(engine, batch, session, signal) : this.syncDownloadRows(engine, batch, session)));
+    return { batchId: batch.batchId };
+  }
+
+  private async syncUploadRows(engine: TransferEngine, batch: BatchState, session: SyncSession, signal: AbortSignal): Promise<NewRow<WorkRow>[]> {
+    const plan = session.uploadPlan();
+    await engine.finishAborts(AbortSignal.any([signal, AbortSignal.timeout(FINISH_ABORTS_MS)])).catch(() => 0);
+    let made = 0;
+    await mapInFlight(plan.folderMarkers, 8, async (key) => {
+      await engine.newFolder(plan.bucket, key, signal).then(
+        () => made++,
+        (error: unknown) => batch.refused.push({ item: `s3://${plan.bucket}/${key}`, error: asFerryError(error).toInfo() }),
+      );
+    });
+    if (batch.sync) batch.sync.folders = made;
+    const change = new Map(session.transfers.map((a) => [a.key, a.change]));
+    return plan.files.map((job) => ({
+      id: randomUUID(),
+      kind: 'upload',
+      accountId: batch.accountId,
+      bucket: plan.bucket,
+      key: job.key,
+      localPath: job.source,
+      size: job.size,
+      batchId: batch.batchId,
+      headers: job.headers,
+      syncChange: change.get(job.key),
+    }));
+  }
+
+  private async syncDownloadRows(engine: TransferEngine, batch: BatchState, session: SyncSession): Promise<NewRow<WorkRow>[]> {
+    const plan = session.downloadPlan();
+    // The folder itself first, then its empty folders: only those count as made.
+    const made = await engine.makeLocalFolders(plan.folders, plan.folder);
+    batch.refused.push(...made.failures);
+    if (batch.sync) batch.sync.folders = Math.max(0, made.made - 1);
+    const change = new Map(session.transfers.map((a) => [a.key, a.change]));
+    return plan.files.map((job) => ({
+      id: randomUUID(),
+      kind: 'download',
+      accountId: batch.accountId,
+      bucket: plan.bucket,
+      key: job.key,
+      localPath: job.target,
+      root: plan.folder,
+      size: job.size,
+      batchId: batch.batchId,
+      listed: job.listed && { size: job.listed.size, etag: job.listed.etag, lastModified: job.listed.lastModified?.getTime() },
+      modTime: job.modTime,
+      syncChange: change.get(job.key),
+    }));
   }
 
   // ---- planning ------------------------------------------------------------------------------
@@ -409,7 +541,8 @@ export class QueueService {
     } else {
       if (row.compare && (await this.same(engine, row, row.localPath, cancel))) return;
       const listed = row.listed && { size: row.listed.size, etag: row.listed.etag, lastModified: row.listed.lastModified === undefined ? undefined : new Date(row.listed.lastModified) };
-      await engine.download({ id: row.id, bucket: row.bucket, key: row.key, target: row.localPath, root: row.root ?? path.dirname(row.localPath), listed, batchId: row.batchId }, cancel, pause);
+      const job = { id: row.id, bucket: row.bucket, key: row.key, target: row.localPath, root: row.root ?? path.dirname(row.localPath), listed, modTime: row.modTime, batchId: row.batchId };
+      await engine.download(job, cancel, pause);
     }
   }
 
@@ -439,8 +572,7 @@ export class QueueService {
   }
 
   private emitBatch(batch: BatchState): void {
-    const { startedAt: _s, ended: _e, ...shown } = batch;
-    this.options.emit({ type: 'queueBatch', batch: shown });
+    this.options.emit({ type: 'queueBatch', batch: publicBatch(batch) });
     this.saveBatches();
   }
 
@@ -460,7 +592,7 @@ export class QueueService {
       for (const [batchId, ids] of this.batchRows) {
         if (!ids.delete(id) || ids.size > 0) continue;
         this.batchRows.delete(batchId);
-        if (!this.planning.has(batchId)) this.batches.delete(batchId);
+        if (!this.planning.has(batchId)) this.forgetBatch(batchId);
       }
     }
     if (removed.length > 0) this.saveBatches();
@@ -471,7 +603,18 @@ export class QueueService {
     }
   }
 
-  /** Sends the batch event once all its rows have ended (and again after a retry ends). */
+  /** A batch gone from the queue (its rows cleared): a sync's session stops listening. */
+  private forgetBatch(batchId: string): void {
+    this.batches.delete(batchId);
+    this.closeSync(batchId);
+  }
+
+  private closeSync(batchId: string): void {
+    this.syncs.get(batchId)?.session.close();
+    this.syncs.delete(batchId);
+  }
+
+  /** Sends the batch event once all its rows have ended (and again after a retry ends); a sync's deletions come first. */
   private checkEnded(batchId: string): void {
     const batch = this.batches.get(batchId);
     if (!batch || batch.planning) return;
@@ -483,13 +626,69 @@ export class QueueService {
     }
     if (batch.ended) return;
     batch.ended = true;
-    const failures: { item: string; error: ErrorInfo }[] = [...batch.refused];
+    if (batch.sync) void this.endSync(batch, batch.sync, rows);
+    else this.options.emit(this.batchEvent(batch, rows));
+  }
+
+  /**
+   * A sync's rows have all ended. None failed or was cancelled: the session makes the deletions.
+   * Otherwise they are held (a failure's until a retry succeeds). Without a session (Ferry stopped
+   * during the sync) they are not made. Then the batch event, with what the sync did in all.
+   */
+  private async endSync(batch: BatchState, sync: SyncBatch, rows: WorkRow[]): Promise<void> {
+    const running = this.syncs.get(batch.batchId);
+    const failed = rows.filter((r) => r.state === 'failed').length + (running ? batch.refused.length - running.namesRefused : 0);
+    const cancelled = rows.some((r) => r.state === 'cancelled');
+    const hold = (because: NonNullable<SyncBatch['heldBecause']>) => {
+      sync.phase = sync.deleted < sync.deletions ? 'held' : 'done';
+      sync.heldBecause = sync.phase === 'held' ? because : undefined;
+    };
+    if (!running) {
+      if (sync.phase !== 'done' && sync.phase !== 'held') hold('restarted');
+    } else if (cancelled || failed > 0) {
+      // What the finished transfers taught of their objects' times is kept; nothing is deleted.
+      await running.session.finish(Math.max(1, failed)).catch(() => undefined);
+      hold(cancelled ? 'cancelled' : 'failed');
+      if (cancelled) this.closeSync(batch.batchId);
+    } else {
+      sync.phase = 'deleting';
+      this.emitBatch(batch);
+      try {
+        const out = await running.session.finish(0, running.controller.signal);
+        sync.deleted += out.deleted;
+        running.deletionFailures = out.failures;
+        sync.phase = 'done';
+        sync.heldBecause = undefined;
+      } catch {
+        hold(this.closing ? 'restarted' : 'cancelled');
+      }
+      this.closeSync(batch.batchId);
+    }
+    this.emitBatch(batch);
+    const done = rows.filter((r) => r.state === 'done');
+    const report: SyncReport = {
+      created: done.filter((r) => r.syncChange === 'create').length,
+      updated: done.filter((r) => r.syncChange === 'update').length,
+      deleted: sync.deleted,
+      unchanged: sync.unchanged,
+      folders: sync.folders,
+      deletionsHeld: sync.phase === 'held' ? sync.deletions - sync.deleted : 0,
+      heldBecause: sync.phase === 'held' ? sync.heldBecause : undefined,
+      extra: sync.extra,
+      excluded: sync.excluded,
+    };
+    const event = this.batchEvent(batch, rows, running?.deletionFailures ?? []);
+    this.options.emit({ ...event, sync: report });
+  }
+
+  private batchEvent(batch: BatchState, rows: WorkRow[], more: { item: string; error: ErrorInfo }[] = []): BatchEvent {
+    const failures: { item: string; error: ErrorInfo }[] = [...batch.refused, ...more];
     for (const row of rows) if (row.state === 'failed' && row.error) failures.push({ item: row.kind === 'upload' ? row.localPath : `s3://${row.bucket}/${row.key}`, error: row.error });
     const done = rows.filter((r) => r.state === 'done');
     const cancelled = rows.some((r) => r.state === 'cancelled');
-    const event: BatchEvent = {
+    return {
       type: 'batch',
-      batchId,
+      batchId: batch.batchId,
       kind: batch.kind,
       label: batch.label,
       status: failures.length > 0 ? 'failed' : cancelled ? 'cancelled' : 'done',
@@ -499,7 +698,6 @@ export class QueueService {
       seconds: batch.startedAt === undefined ? 0 : (Date.now() - batch.startedAt) / 1000,
       failures,
     };
-    this.options.emit(event);
   }
 
   // ---- interrupted transfers of earlier runs ------------------------------------------------------

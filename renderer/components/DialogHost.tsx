@@ -10,6 +10,7 @@ import { PublishRulesDialog } from './PublishRulesDialog.js';
 import { QueueSettingsDialog } from './QueueSettingsDialog.js';
 import { RemoveAccountDialog } from './RemoveAccountDialog.js';
 import { ShareLinkDialog } from './ShareLinkDialog.js';
+import { SyncDialog } from './SyncDialog.js';
 
 export function DialogHost() {
   const dialog = useUiStore((s) => s.dialog);
@@ -35,5 +36,7 @@ export function DialogHost() {
       return <PublishDialog files={dialog.files} place={dialog.place} />;
     case 'change-headers':
       return <ChangeHeadersDialog keys={dialog.keys} prefixes={dialog.prefixes} />;
+    case 'sync':
+      return <SyncDialog />;
   }
 }

@@ -61,7 +61,7 @@ export const QueueGroupRow = memo(function QueueGroupRow({ batchId, index, top, 
             <span className="queue-title group-label" title={label}>
               {label}
             </span>
-            <span className="queue-route">
+            <span className="queue-route" title={`${groupFilesText(group)} ${groupTarget(group)}`}>
               {groupFilesText(group)}
               {planning ? ' · finding more…' : ''} {groupTarget(group)}
             </span>
@@ -78,7 +78,7 @@ export const QueueGroupRow = memo(function QueueGroupRow({ batchId, index, top, 
           {left !== undefined ? formatDuration(left) : ''}
         </div>
         <div role="gridcell" className="queue-cell queue-state">
-          {groupStateText(state, group.kind)}
+          {groupStateText(state, group.kind, group.batch?.sync)}
         </div>
         <div role="gridcell" className="queue-cell queue-actions">
           {totals.states.queued + totals.states.active > 0 && (
@@ -107,7 +107,9 @@ export const QueueGroupRow = memo(function QueueGroupRow({ batchId, index, top, 
         <ul className="queue-problems" data-testid="group-problems">
           {problems.slice(0, PROBLEMS_SHOWN).map((p, i) => (
             <li key={i} className={p.tone}>
-              <span className="failure-item">{p.item}</span>: {p.text}
+              {p.item !== '' && <span className="failure-item">{p.item}</span>}
+              {p.item !== '' && ': '}
+              {p.text}
             </li>
           ))}
           {problems.length > PROBLEMS_SHOWN && <li className="muted">and {formatCount(problems.length - PROBLEMS_SHOWN, 'more', 'more')}</li>}

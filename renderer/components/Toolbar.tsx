@@ -1,11 +1,11 @@
 // The toolbar over the table: history and place, the filter box, and actions on the selection.
 import type { MouseEvent, ReactElement } from 'react';
-import { askDeleteSelection, askNewFolder, askPublishingRules, askShareLink, downloadSelection, toggleInfo, uploadMenuItems } from '../selectionCommands.js';
+import { askDeleteSelection, askNewFolder, askPublishingRules, askShareLink, askSync, downloadSelection, toggleInfo, uploadMenuItems } from '../selectionCommands.js';
 import { shortcutLabel } from '../shortcutLabels.js';
 import { focusedFile, useBrowserStore } from '../stores/browserStore.js';
 import { useUiStore } from '../stores/uiStore.js';
 import { Breadcrumbs } from './Breadcrumbs.js';
-import { BackIcon, DownloadIcon, ForwardIcon, InfoIcon, LinkIcon, NewFolderIcon, RefreshIcon, RulesIcon, SearchIcon, TrashIcon, UpIcon, UploadIcon } from './icons.js';
+import { BackIcon, DownloadIcon, ForwardIcon, InfoIcon, LinkIcon, NewFolderIcon, RefreshIcon, RulesIcon, SearchIcon, SyncIcon, TrashIcon, UpIcon, UploadIcon } from './icons.js';
 
 interface ToolButtonProps {
   label: string;
@@ -76,6 +76,7 @@ export function Toolbar() {
       </div>
       <div className="tool-group">
         <ToolButton label="Upload…" icon={<UploadIcon />} onClick={openUploadMenu} disabled={!inBucket} menu />
+        <ToolButton label="Synchronize…" icon={<SyncIcon />} onClick={() => askSync()} disabled={!inBucket} />
         <ToolButton label="Publishing rules…" icon={<RulesIcon />} onClick={() => askPublishingRules()} disabled={!inBucket} />
         <ToolButton label="New folder" shortcut="mod+shift+n" icon={<NewFolderIcon />} onClick={askNewFolder} disabled={!inBucket} />
         <ToolButton label="Download" shortcut="mod+d" icon={<DownloadIcon />} onClick={downloadSelection} disabled={!hasSelection} />

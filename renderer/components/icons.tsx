@@ -164,3 +164,9 @@ export const RulesIcon = () => (
     <path d="M6.5 4h7M6.5 8h7M6.5 12h7M2.5 4h1M2.5 8h1M2.5 12h1" />
   </Icon>
 );
+/** Synchronize: two arrows going round, one each way. */
+export const SyncIcon = () => (
+  <Icon>
+    <path d="M2.5 7a5.5 5.5 0 0 1 9.8-2.6M13.5 9a5.5 5.5 0 0 1-9.8 2.6M12.5 1.8v2.8H9.7M3.5 14.2v-2.8h2.8" />
+  </Icon>
+);

@@ -1,6 +1,7 @@
 // What queue rows and group rows say in words: their state, time left, the notes under a name,
 // and what a group did. Plain functions of the rows, so the components only lay them out.
-import type { QueueState } from '../../shared/queue.js';
+import type { QueueState, SyncBatch } from '../../shared/queue.js';
+import { excludedLine, extraLine, heldLine, syncedLine } from '../../shared/syncText.js';
 import type { TransferKind } from '../../shared/transfer.js';
 import { formatCount } from './format.js';
 import type { QueueGroup, QueueRowView } from './queueModel.js';
@@ -60,8 +61,25 @@ export function rowRoute(row: Pick<QueueRowView, 'kind' | 'bucket' | 'key' | 'lo
 
 const GROUP_STATE_TEXT: Record<Exclude<GroupState, 'active'>, string> = { planning: 'Finding files…', ...STATE_TEXT };
 
-export function groupStateText(state: GroupState, kind: TransferKind): string {
+/** `sync`: a sync's batch, whose deletions come after its rows. */
+export function groupStateText(state: GroupState, kind: TransferKind, sync?: SyncBatch): string {
+  if (sync?.phase === 'deleting' && state !== 'active') return 'Deleting…';
   return state === 'active' ? MOVING[kind] : GROUP_STATE_TEXT[state];
+}
+
+/** Where a sync's deletions stand: "3 to delete", "deleting 3", "3 deleted", "3 deletions held". */
+export function syncDeletionsText(sync: SyncBatch): string {
+  const n = (value: number) => value.toLocaleString('en-US');
+  switch (sync.phase) {
+    case 'transferring':
+      return `${n(sync.deletions)} to delete`;
+    case 'deleting':
+      return `deleting ${n(sync.deletions)}`;
+    case 'done':
+      return `${n(sync.deleted)} deleted`;
+    case 'held':
+      return `${formatCount(sync.deletions - sync.deleted, 'deletion', 'deletions')} held`;
+  }
 }
 
 /** "12 of 40 files", with what else the batch did: "… · 3 skipped · 1 refused". */
@@ -71,6 +89,8 @@ export function groupFilesText(group: QueueGroup): string {
   if (totals.states.failed > 0) parts.push(`${totals.states.failed.toLocaleString('en-US')} failed`);
   if (batch && batch.skipped.length > 0) parts.push(`${batch.skipped.length.toLocaleString('en-US')} skipped`);
   if (batch && batch.refused.length > 0) parts.push(`${batch.refused.length.toLocaleString('en-US')} refused`);
+  if (batch?.sync && batch.sync.unchanged > 0) parts.push(`${batch.sync.unchanged.toLocaleString('en-US')} unchanged`);
+  if (batch?.sync && batch.sync.deletions > 0) parts.push(syncDeletionsText(batch.sync));
   return parts.join(' · ');
 }
 
@@ -82,15 +102,29 @@ export function groupTarget(group: QueueGroup): string {
 }
 
 export interface GroupProblem {
+  /** '' for a line about the whole batch (a sync's report). */
   item: string;
   text: string;
   tone: 'error' | 'info';
 }
 
-/** A group's items that did not go as asked: failures (its `batch` event's, or the refusals known so far), then skips. */
+/** A sync's lines: its report once it ended (the command line's words), or why its deletions are held. */
+function syncLines(group: QueueGroup): GroupProblem[] {
+  const report = group.ended?.sync;
+  const sync = group.batch?.sync;
+  const line = (text: string, tone: GroupProblem['tone']): GroupProblem => ({ item: '', text, tone });
+  if (!report) return sync?.phase === 'held' ? [line(heldLine(sync.deletions - sync.deleted, sync.heldBecause), 'error')] : [];
+  const lines = [line(`${syncedLine(report)}.`, 'info')];
+  if (report.deletionsHeld > 0) lines.push(line(heldLine(report.deletionsHeld, report.heldBecause), 'error'));
+  if (report.extra > 0) lines.push(line(extraLine(report.extra), 'info'));
+  if (report.excluded > 0) lines.push(line(excludedLine(report.excluded), 'info'));
+  return lines;
+}
+
+/** A group's items that did not go as asked: a sync's report first, failures (its `batch` event's, or the refusals known so far), then skips. */
 export function groupProblems(group: QueueGroup): GroupProblem[] {
   const failures = group.ended?.failures ?? group.batch?.refused ?? [];
-  const problems: GroupProblem[] = failures.map((f) => ({ item: f.item, text: f.error.message, tone: 'error' }));
+  const problems: GroupProblem[] = [...syncLines(group), ...failures.map((f): GroupProblem => ({ item: f.item, text: f.error.message, tone: 'error' }))];
   for (const s of group.batch?.skipped ?? []) problems.push({ item: s.item, text: `skipped: ${s.reason}`, tone: 'info' });
   return problems;
 }

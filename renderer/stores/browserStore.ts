@@ -6,6 +6,7 @@ import { call } from '../bridge.js';
 import { entriesFromPage, entryComparator, filterRows, mergeSorted, type Entry, type SortColumn, type SortOrder } from '../model/objectEntries.js';
 import { clickRow, emptySelection, indexOfKey, keepVisible, moveCursor, selectAll, type ClickMode, type Keyed, type Selection } from '../model/selection.js';
 import { formatCount } from '../model/format.js';
+import { newRequestId } from '../requestIds.js';
 import { reportError, useUiStore } from './uiStore.js';
 
 export interface BrowseLocation {
@@ -92,13 +93,6 @@ export function focusedFile(s: BrowserStore): Entry | null {
   return entry?.kind === 'file' ? entry : null;
 }
 
-// Crypto.randomUUID exists only in secure contexts; a host reached over plain http on a LAN address is not one.
-function newListingId(): string {
-  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
 /** The folder directly under `parent` on the way to `child`, e.g. parent a/, child a/b/c/ → a/b/. */
 function childOnTheWay(parent: BrowseLocation, child: BrowseLocation): string | null {
   if (parent.bucket === null) return child.bucket;
@@ -180,7 +174,7 @@ export const useBrowserStore = create<BrowserStore>()((set, get) => {
   }
 
   async function startListing(account: Account, bucket: string, prefix: string): Promise<void> {
-    const listingId = newListingId();
+    const listingId = newRequestId();
     set({ listingId, entries: [], objectView: [], listingState: 'listing', listingError: null });
     const result = await call('browse.list', { accountId: account.id, bucket, prefix, listingId });
     if (!result.ok && get().listingId === listingId) {

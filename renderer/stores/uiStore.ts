@@ -18,7 +18,9 @@ export type Dialog =
   | { kind: 'publish-rules'; bucket: string }
   /** Publish folder…: the chosen folder's files, previewed before they go. */
   | { kind: 'publish'; files: File[]; place: UploadPlace }
-  | { kind: 'change-headers'; keys: string[]; prefixes: string[] };
+  | { kind: 'change-headers'; keys: string[]; prefixes: string[] }
+  /** Synchronize…: its place and steps are in the sync store. */
+  | { kind: 'sync' };
 
 export interface MenuItem {
   label: string;

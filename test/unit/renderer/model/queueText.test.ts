@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { formatDuration, formatRate } from '../../../../renderer/model/format.js';
-import type { QueueRowView } from '../../../../renderer/model/queueModel.js';
-import { baseName, receivingFraction, rowNotes, rowRoute, rowStateText, secondsLeft } from '../../../../renderer/model/queueText.js';
+import type { QueueGroup, QueueRowView } from '../../../../renderer/model/queueModel.js';
+import { baseName, groupFilesText, groupProblems, groupStateText, receivingFraction, rowNotes, rowRoute, rowStateText, secondsLeft } from '../../../../renderer/model/queueText.js';
+import { emptyTotals } from '../../../../renderer/model/queueTotals.js';
+import type { SyncBatch } from '../../../../shared/queue.js';
 
 const view = (over: Partial<QueueRowView> = {}): QueueRowView => ({
   id: 'r',
@@ -59,5 +61,51 @@ describe('queue row words', () => {
     expect(formatDuration(725)).toBe('12 min');
     expect(formatDuration(7500)).toBe('2 h 5 min');
     expect(formatDuration(3600)).toBe('1 h');
+  });
+});
+
+describe('a sync’s group row', () => {
+  const sync = (over: Partial<SyncBatch> = {}): SyncBatch => ({ direction: 'up', folder: '/d/site', prefix: 'site/', unchanged: 20, folders: 0, extra: 0, excluded: 0, deletions: 3, deleted: 0, phase: 'transferring', ...over });
+  const group = (s: SyncBatch, ended?: QueueGroup['ended']): QueueGroup => ({
+    batchId: 'x',
+    kind: 'upload',
+    createdAt: 0,
+    totals: { ...emptyTotals, files: 2, states: { ...emptyTotals.states, done: 2 } },
+    batch: { batchId: 'x', kind: 'upload', label: 'Sync site/', accountId: 'a', bucket: 'b', target: 'site/', createdAt: 0, planning: false, refused: [], skipped: [], sync: s },
+    ended,
+  });
+
+  it('counts the unchanged and says where the deletions stand', () => {
+    expect(groupFilesText(group(sync()))).toBe('2 of 2 files · 20 unchanged · 3 to delete');
+    expect(groupFilesText(group(sync({ phase: 'deleting' })))).toBe('2 of 2 files · 20 unchanged · deleting 3');
+    expect(groupFilesText(group(sync({ phase: 'done', deleted: 3 })))).toBe('2 of 2 files · 20 unchanged · 3 deleted');
+    expect(groupFilesText(group(sync({ phase: 'held', heldBecause: 'failed' })))).toBe('2 of 2 files · 20 unchanged · 3 deletions held');
+    expect(groupStateText('done', 'upload', sync({ phase: 'deleting' }))).toBe('Deleting…');
+    expect(groupStateText('done', 'upload', sync({ phase: 'done' }))).toBe('Done');
+  });
+
+  it('reports in the command line’s words, and why deletions were held', () => {
+    expect(groupProblems(group(sync({ phase: 'held', heldBecause: 'restarted' })))).toEqual([
+      { item: '', tone: 'error', text: '3 deletions were not made because Ferry stopped during the sync; synchronize again to make them.' },
+    ]);
+    const ended: QueueGroup['ended'] = {
+      type: 'batch',
+      batchId: 'x',
+      kind: 'upload',
+      label: 'Sync site/',
+      status: 'failed',
+      files: 2,
+      done: 1,
+      bytes: 1,
+      seconds: 1,
+      failures: [{ item: '/d/site/a.txt', error: { code: 'LocalNotFound', message: '/d/site/a.txt does not exist.' } }],
+      sync: { created: 1, updated: 0, deleted: 0, unchanged: 20, folders: 0, deletionsHeld: 3, heldBecause: 'failed', extra: 2, excluded: 0 },
+    };
+    expect(groupProblems(group(sync({ phase: 'held', heldBecause: 'failed' }), ended))).toEqual([
+      { item: '', tone: 'info', text: 'Synced: 1 created, 0 updated, 0 deleted, 20 unchanged.' },
+      { item: '', tone: 'error', text: '3 deletions were not made because a transfer failed; retry it, or synchronize again.' },
+      { item: '', tone: 'info', text: '2 items are on the target but not on the source; kept (“Delete what is not on the source” removes them).' },
+      { item: '/d/site/a.txt', tone: 'error', text: '/d/site/a.txt does not exist.' },
+    ]);
   });
 });
