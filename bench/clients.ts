@@ -38,8 +38,8 @@ export function commandFor(tool: Tool, direction: Direction, endpoint: Endpoint,
   const remote = `s3://${bucket}/${key}`;
   switch (tool) {
     case 'ferry': {
-      // The compiled command line (tsconfig.bench.json), so no TypeScript is compiled during the run.
-      const cli = path.join(root, 'dist-bench', 'electron', 'cli', 'main.js');
+      // What a user runs: bin/ferry.js loading the one-file bundle (built before the runs, so none is built during one).
+      const cli = path.join(root, 'bin', 'ferry.js');
       const args = direction === 'up' ? ['upload', local, remote] : ['download', remote, local];
       return { file: process.execPath, args: [cli, ...args, '--endpoint', endpoint.url, '--path-style', '-q'], env: { ...awsEnv, FERRY_STATE_DIR: path.join(root, '.tmp', 'bench-state') } };
     }

@@ -503,6 +503,7 @@ async function memoryRun(seconds: number, only: Set<string>): Promise<void> {
 
 async function main(): Promise<void> {
   execFileSync('npx', ['tsc', '-p', path.join(root, 'tsconfig.bench.json')], { cwd: root, stdio: 'inherit' });
+  execFileSync(process.execPath, [path.join(root, 'bin', 'build-cli.js')], { cwd: root, stdio: 'inherit' });
   if (flags.frames) {
     await framesRun();
     return;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every test: type check, lint, unit tests, integration tests against a real S3 server (the local
 # OpenStack Swift, started and stopped by the tests' global setup, or FERRY_TEST_* endpoint) and a real
-# Secret Service, and end-to-end tests of the UI in Chromium. Builds the renderer first.
+# Secret Service, and end-to-end tests of the UI in Chromium. Builds the renderer and the command line first.
 # With CI=true a skipped test fails the run (a machine without Chromium or a keyring must not pass
 # with those tests skipped): the tests that need them fail with the reason, and any test the run
 # reports skipped, pending or todo is listed and makes this script exit non-zero.
@@ -12,6 +12,8 @@ mkdir -p test/artifacts
 npm run typecheck --silent
 npx eslint .
 npm run build:renderer --silent
+# The command line's bundle, once, before tests start many `ferry` processes at the same time.
+npm run build:cli --silent
 status=0
 # No stale report from an earlier run may stand in for this one.
 rm -f test/artifacts/vitest.json

@@ -1,5 +1,6 @@
 // `ferry`: the command line that drives the same transfer engine as the app.
 
+import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -211,6 +212,7 @@ function withHeaderOptions(command: Command): Command {
 export function buildProgram(): Command {
   const program = new Command('ferry')
     .description('Fast, resumable S3 transfers: the engine of the Ferry app, on the command line.')
+    .version(ferryVersion(), '-V, --version', 'print the version')
     .showHelpAfterError()
     .configureOutput({ outputError: (text, write) => write(text) });
 
@@ -514,6 +516,16 @@ function readTimes(heads: number): string {
 function syncNotes(extra: number, excluded: number): void {
   if (extra > 0) process.stderr.write(`ferry: ${extra} item${extra === 1 ? ' is' : 's are'} on the target but not on the source; kept (--delete removes them).\n`);
   if (excluded > 0) process.stderr.write(`ferry: ${excluded} item${excluded === 1 ? '' : 's'} left out by --exclude.\n`);
+}
+
+/** The version in package.json: two folders up from this file, as from the bundle (dist/cli/ferry.mjs). */
+function ferryVersion(): string {
+  try {
+    const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+    return (JSON.parse(text) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }
 
 function formatAge(ms: number): string {

@@ -26,8 +26,8 @@ export function cliEnv(home: string, overrides: Record<string, string> = {}): No
 }
 
 function withAccountFlags(args: string[]): string[] {
-  // `transfers` reads only the local journal and takes no account flags.
-  const takesAccount = args[0] !== 'transfers';
+  // `transfers` reads only the local journal, `--version` nothing: they take no account flags.
+  const takesAccount = args[0] !== 'transfers' && args[0] !== '--version';
   return [bin, ...args, ...(takesAccount && testAccount().endpoint.forcePathStyle ? ['--path-style'] : [])];
 }
 

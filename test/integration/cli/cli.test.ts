@@ -1,12 +1,12 @@
 // The `ferry` command line as a user runs it: real files, real server, exit codes and output.
 
 import path from 'node:path';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { S3Store } from '../../../electron/engine/s3/store.js';
-import { treeHashes, writeRandomFile } from '../../support/files.js';
+import { exists, treeHashes, writeRandomFile } from '../../support/files.js';
 import { closeTestBed, openTestBed } from '../../support/s3.js';
-import { cliEnv, ferry as runFerry } from '../../support/cli.js';
+import { cliEnv, repoRoot, ferry as runFerry } from '../../support/cli.js';
 
 const MiB = 1024 * 1024;
 
@@ -68,6 +68,13 @@ describe('ferry command line', () => {
     const noFile = await ferry(['upload', path.join(dir, 'does-not-exist'), `s3://${bucket}/`]);
     expect(noFile.code).toBe(1);
     expect(noFile.stderr).toMatch(/^ferry: LocalNotFound: [^\n]*does-not-exist does not exist\.\n$/);
+  });
+
+  it('prints its version (from the one-file bundle bin/ferry.js builds and loads)', async () => {
+    const { version } = JSON.parse(await readFile(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+    const result = await ferry(['--version']);
+    expect(result).toMatchObject({ code: 0, stdout: `${version}\n`, stderr: '' });
+    expect(await exists(path.join(repoRoot, 'dist', 'cli', 'ferry.mjs'))).toBe(true);
   });
 
   it('refuses a bad flag value with a usage message', async () => {
