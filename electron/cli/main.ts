@@ -30,6 +30,7 @@ interface CommonFlags extends AccountFlags {
   fixed?: boolean;
   retries?: number;
   bwlimit?: number;
+  lists?: number;
   quiet?: boolean;
 }
 
@@ -59,6 +60,7 @@ function withCommonOptions(command: Command): Command {
     .option('--fixed', 'always keep --parts and --files in flight, instead of tuning them to the measured throughput')
     .option('--retries <n>', 'attempts per request before giving up', wholeNumber)
     .option('--bwlimit <size>', 'most bytes per second, up and down together, e.g. 10MiB (default: no limit)', size)
+    .option('--lists <n>', 'list requests in flight for one listing: key ranges read side by side (default 4; 1: page after page)', wholeNumber)
     .option('-q, --quiet', 'no progress line');
 }
 
@@ -71,6 +73,7 @@ async function engineFor(flags: CommonFlags, onProgress?: ProgressLine): Promise
     adaptive: flags.fixed ? false : undefined,
     maxAttempts: flags.retries,
     bandwidthLimit: flags.bwlimit,
+    listsInFlight: flags.lists,
   };
   const engine = new TransferEngine({ endpoint: account.endpoint, credentials: account.credentials, settings, journal: new Journal(defaultStateDir()) });
   // For benchmarks: where adaptive tuning ended.
@@ -404,16 +407,16 @@ export function buildProgram(): Command {
         return;
       }
       const { bucket, key: prefix } = parseS3Url(location);
-      let token: string | undefined;
-      do {
-        const page = await engine.listPage({ bucket, prefix, delimiter: flags.recursive ? undefined : '/', token });
-        for (const p of page.prefixes) process.stdout.write(`${''.padEnd(19)} ${'PRE'.padStart(12)} ${p}\n`);
+      for await (const page of engine.listPages({ bucket, prefix, delimiter: flags.recursive ? undefined : '/' })) {
+        let text = '';
+        for (const p of page.prefixes) text += `${''.padEnd(19)} ${'PRE'.padStart(12)} ${p}\n`;
         for (const o of page.objects) {
           const when = o.lastModified ? o.lastModified.toISOString().slice(0, 19).replace('T', ' ') : ''.padEnd(19);
-          process.stdout.write(`${when} ${String(o.size).padStart(12)} ${o.key}\n`);
+          text += `${when} ${String(o.size).padStart(12)} ${o.key}\n`;
         }
-        token = page.nextToken;
-      } while (token);
+        // One write per page: a pipe's reader gets a page at a time, not a line.
+        if (!process.stdout.write(text)) await new Promise((resolve) => process.stdout.once('drain', resolve));
+      }
     } finally {
       engine.close();
     }

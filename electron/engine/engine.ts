@@ -86,6 +86,7 @@ export class TransferEngine {
       interactiveMs: this.settings.interactiveTimeoutMs,
       maxSockets: Math.max(this.settings.partsInFlight, this.settings.filesInFlight) + SPARE_SOCKETS,
       idleTimeoutMs: this.settings.idleTimeoutMs,
+      listsInFlight: this.settings.listsInFlight,
     });
     if (options.onEvent) this.listeners.add(options.onEvent);
     const hub = new ProgressHub((event) => this.emit(event), this.settings.progressIntervalMs);
@@ -316,6 +317,11 @@ export class TransferEngine {
   /** One page of a listing (up to `maxKeys`, at most 1,000); with delimiter '/', one folder level. `nextToken` asks for the next. */
   listPage(input: { bucket: string; prefix?: string; delimiter?: string; token?: string; maxKeys?: number }, signal?: AbortSignal): Promise<ListPage> {
     return this.store.listPage(input, { signal, interactive: true });
+  }
+
+  /** A whole listing's pages in key order, key ranges listed side by side (settings.listsInFlight). */
+  listPages(input: { bucket: string; prefix?: string; delimiter?: string }, signal?: AbortSignal): AsyncGenerator<ListPage> {
+    return this.store.listPages(input.bucket, input.prefix ?? '', input.delimiter, { signal, interactive: true });
   }
 
   headObject(bucket: string, key: string, signal?: AbortSignal): Promise<ObjectInfo> {

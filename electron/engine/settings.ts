@@ -52,6 +52,8 @@ export interface TransferSettings {
   crc32: 'auto' | 'on' | 'off';
   /** Objects up to this size are copied in one CopyObject (S3's limit, 5 GiB); larger ones part by part. */
   copyObjectLimit: number;
+  /** List requests in flight for one listing: key ranges listed side by side (1: page after page). */
+  listsInFlight: number;
 }
 
 // Defaults chosen to beat the usual tools' (rclone 4 × 5 MiB, AWS CLI 10 × 8 MB): more parts in flight
@@ -75,6 +77,7 @@ export const DEFAULT_SETTINGS: TransferSettings = {
   progressIntervalMs: 250,
   crc32: 'auto',
   copyObjectLimit: S3_LIMITS.maxSinglePut,
+  listsInFlight: 4,
 };
 
 interface Bound {
@@ -97,6 +100,7 @@ const BOUNDS: Record<Exclude<keyof TransferSettings, 'crc32' | 'adaptive'>, Boun
   bandwidthLimit: { min: 0, max: 1024 * GiB },
   progressIntervalMs: { min: 10, max: 10_000 },
   copyObjectLimit: { min: S3_LIMITS.minPartSize, max: S3_LIMITS.maxSinglePut },
+  listsInFlight: { min: 1, max: 32 },
 };
 
 /** Defaults overlaid with the user's choices; a value outside its documented limits is an error. */

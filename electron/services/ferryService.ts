@@ -40,9 +40,6 @@ export interface FerryServiceOptions {
 
 type Handlers = { [N in CallName]: (request: CallRequest<N>) => Promise<CallResponse<N>> };
 
-// One listing page's worth of keys; S3 returns at most 1,000 per request.
-const LIST_PAGE = 1000;
-
 /** Aborts the operation under `id`; false when there is none (finished already, or never was). */
 function abortIn(running: Map<string, AbortController>, id: string): boolean {
   const controller = running.get(id);
@@ -302,16 +299,15 @@ export class FerryService {
     const controller = new AbortController();
     this.listings.set(listingId, controller);
     void (async () => {
-      let token: string | undefined;
       try {
-        do {
-          const page = await engine.listPage({ bucket, prefix, delimiter: '/', token, maxKeys: LIST_PAGE }, controller.signal);
-          token = page.nextToken;
+        // Key ranges listed side by side (settings.listsInFlight), pages handed on in key order.
+        for await (const page of engine.listPages({ bucket, prefix, delimiter: '/' }, controller.signal)) {
           // Everything S3 lists, the folder's own marker object included: the UI decides what to show.
           const objects = page.objects.map((o) => ({ key: o.key, size: o.size, etag: o.etag, lastModified: o.lastModified?.toISOString(), storageClass: o.storageClass }));
           if (controller.signal.aborted) return;
-          this.emit({ type: 'listing', listingId, objects, prefixes: page.prefixes, done: token === undefined });
-        } while (token !== undefined);
+          this.emit({ type: 'listing', listingId, objects, prefixes: page.prefixes, done: false });
+        }
+        if (!controller.signal.aborted) this.emit({ type: 'listing', listingId, objects: [], prefixes: [], done: true });
       } catch (error) {
         if (!controller.signal.aborted) this.emit({ type: 'listing', listingId, objects: [], prefixes: [], done: true, error: asFerryError(error).toInfo() });
       } finally {

@@ -31,6 +31,7 @@ import type { S3Endpoint } from '../../../shared/account.js';
 import { anySignal } from '../abort.js';
 import { FerryError } from '../errors.js';
 import { decodeMetadata, wireHeaders } from '../headerValues.js';
+import { listInParallel } from './parallelList.js';
 import { withRetry, type RetryNotice, type RetryPolicy } from '../retry.js';
 import { createS3Client, type S3Credentials } from './client.js';
 import { translateS3Error, type ErrorContext } from './errorMap.js';
@@ -130,6 +131,8 @@ export interface StoreOptions {
   interactiveMs?: number;
   maxSockets: number;
   idleTimeoutMs: number;
+  /** List requests in flight for one listing (key ranges side by side); default 1. */
+  listsInFlight?: number;
 }
 
 // Upload bodies go out in slices this big, so progress moves within a part, not only at its end.
@@ -267,11 +270,13 @@ export class S3Store {
   readonly endpoint: S3Endpoint;
   private readonly retry: RetryPolicy;
   private readonly interactiveMs: number;
+  private readonly listsInFlight: number;
 
   constructor(options: StoreOptions) {
     this.endpoint = options.endpoint;
     this.retry = options.retry;
     this.interactiveMs = options.interactiveMs ?? 15_000;
+    this.listsInFlight = options.listsInFlight ?? 1;
     this.client = createS3Client({
       endpoint: options.endpoint,
       credentials: options.credentials,
@@ -591,14 +596,17 @@ export class S3Store {
     };
   }
 
-  /** Every object under a prefix, page by page. */
+  /** Every object under a prefix, in key order (key ranges listed side by side). */
   async *listAll(bucket: string, prefix: string, options: CallOptions = {}): AsyncGenerator<ListEntry> {
-    let token: string | undefined;
-    do {
-      const page = await this.listPage({ bucket, prefix, token }, options);
-      yield* page.objects;
-      token = page.nextToken;
-    } while (token);
+    for await (const page of this.listPages(bucket, prefix, undefined, options)) yield* page.objects;
+  }
+
+  /**
+   * A listing's pages in key order, `listsInFlight` requests at a time over key ranges cut where
+   * the first page shows the keys' shape (parallelList.ts); with a delimiter, its common prefixes too.
+   */
+  listPages(bucket: string, prefix: string, delimiter: string | undefined, options: CallOptions = {}): AsyncGenerator<ListPage> {
+    return listInParallel((range) => this.listPage({ bucket, prefix: range.prefix, delimiter, startAfter: range.startAfter, token: range.token }, options), prefix, this.listsInFlight, delimiter);
   }
 
   /** Deletes up to 1,000 keys per request. */
