@@ -8,6 +8,15 @@ const UNIT_BYTES = 64 * 1024;
 // One slab is at most this big (a Buffer may not exceed 4 GiB in Node 20); a larger budget has several.
 const SLAB_MAX_BYTES = 1024 * 1024 * 1024;
 
+/**
+ * Memory a worker thread can read where it is (hashPool.ts hashes parts there): a
+ * SharedArrayBuffer, zero-filled by the OS page by page as it is first touched, as an unsafe
+ * allocation's untouched pages are not.
+ */
+function sharedBuffer(size: number): Buffer {
+  return Buffer.from(new SharedArrayBuffer(size));
+}
+
 export interface Lease {
   /** Exactly `size` bytes, for the caller alone until release(). */
   buffer: Buffer;
@@ -190,7 +199,7 @@ export class PartBuffers {
     if (units > largest) {
       if (this.usedUnits > 0) return undefined;
       this.alone = size;
-      return this.released(Buffer.allocUnsafeSlow(size), () => {
+      return this.released(sharedBuffer(size), () => {
         this.alone = 0;
       });
     }
@@ -198,7 +207,7 @@ export class PartBuffers {
       const start = slab.take(units);
       if (start < 0) continue;
       this.usedUnits += units;
-      slab.memory ??= Buffer.allocUnsafeSlow(slab.units * UNIT_BYTES);
+      slab.memory ??= sharedBuffer(slab.units * UNIT_BYTES);
       const offset = start * UNIT_BYTES;
       return this.released(slab.memory.subarray(offset, offset + size), () => {
         slab.give(start, units);

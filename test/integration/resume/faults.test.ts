@@ -93,7 +93,9 @@ describe.skipIf(!localServer)('across a restart of the S3 server', () => {
   it('an upload waits while the server is down, then completes by itself', async () => {
     const source = path.join(dir, 'restart.bin');
     await writeRandomFile(source, 60 * MiB);
-    const engine = testEngine({ settings: { partSize: 5 * MiB, partsInFlight: 2, maxAttempts: 3, maxRetryDelayMs: 1_000, offlineWaitMs: 60_000 } });
+    // Held to 4 MiB/s (15 s for the file): stopping the server takes several seconds, and the
+    // upload must still be running when it is down, however fast this machine is.
+    const engine = testEngine({ settings: { partSize: 5 * MiB, partsInFlight: 2, maxAttempts: 3, maxRetryDelayMs: 1_000, offlineWaitMs: 60_000, bandwidthLimit: 4 * MiB } });
     const retries: TransferEvent[] = [];
     engine.on((e) => e.type === 'retry' && retries.push(e));
     let restarted = false;
@@ -105,8 +107,12 @@ describe.skipIf(!localServer)('across a restart of the S3 server', () => {
         // once the engine has met the outage (a retry for a refused or dropped connection).
         restart = (async () => {
           await serverScript('stop');
-          await until(() => retries.some((e) => e.type === 'retry' && OUTAGE_CODES.includes(e.error.code)), 30_000);
-          await serverScript('start');
+          try {
+            await until(() => retries.some((e) => e.type === 'retry' && OUTAGE_CODES.includes(e.error.code)), 30_000);
+          } finally {
+            // Started again whatever happened: every later test needs the server.
+            await serverScript('start');
+          }
         })();
       }
     });
