@@ -276,12 +276,17 @@ export class DownloadTransfer extends Transfer<DownloadJob> {
     // Written before the first range: from here on the temporary file is worth keeping.
     this.writer?.update(() => undefined);
 
-    await runSegments(todo, ctx.settings.partsInFlight, meter, this.controller.signal, async (index, signal) => {
-      const range = ranges[index] as { offset: number; length: number };
-      await this.fetchRange(file, temp, index, range, info.etag, signal);
-      this.writer?.update((r) => r.ranges.push(index));
-      verifier?.rangeDone(range.offset, range.length);
-    }, ctx.limits.parts, this.stopper.signal);
+    try {
+      await runSegments(todo, ctx.settings.partsInFlight, meter, this.controller.signal, async (index, signal) => {
+        const range = ranges[index] as { offset: number; length: number };
+        await this.fetchRange(file, temp, index, range, info.etag, signal);
+        this.writer?.update((r) => r.ranges.push(index));
+        verifier?.rangeDone(range.offset, range.length);
+      }, ctx.limits.parts, this.stopper.signal);
+    } catch (error) {
+      verifier?.dispose();
+      throw error;
+    }
     if (!verifier || check.kind === 'none') return { method: 'size-only', reason: check.kind === 'none' ? check.reason : '' };
     return this.compare(check, await verifier.result());
   }

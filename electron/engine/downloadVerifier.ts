@@ -1,7 +1,7 @@
 // Hashes a download's file in order as its ranges complete, to compare with the object's ETag.
 
 import type { FileHandle } from 'node:fs/promises';
-import { EtagHasher } from './checksum.js';
+import { EtagSession } from './hashPool.js';
 import { fromFsError } from './errors.js';
 
 const READ_CHUNK_BYTES = 1024 * 1024;
@@ -18,16 +18,18 @@ export class SequentialVerifier {
   private readonly finished = new Map<number, number>();
   private contiguous = 0;
   private hashed = 0;
-  private readonly hasher: EtagHasher;
+  // Hashed on a worker (hashPool.ts): the event loop only reads the file back.
+  private readonly hasher: EtagSession;
   private running: Promise<void> | undefined;
   private failure: unknown;
-  private readonly buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+  // In shared memory, where the worker hashes it.
+  private readonly buffer = Buffer.from(new SharedArrayBuffer(READ_CHUNK_BYTES));
 
   constructor(file: FileHandle, path: string, size: number, partSize?: number) {
     this.file = file;
     this.path = path;
     this.size = size;
-    this.hasher = new EtagHasher(partSize);
+    this.hasher = new EtagSession(partSize);
   }
 
   /** Bytes [offset, offset + length) are written. */
@@ -56,6 +58,11 @@ export class SequentialVerifier {
     return this.hasher.digest();
   }
 
+  /** Lets the worker forget the content (the download failed or was cancelled). */
+  dispose(): void {
+    this.hasher.drop();
+  }
+
   private async drain(): Promise<void> {
     while (this.hashed < this.contiguous) {
       const length = Math.min(this.contiguous - this.hashed, READ_CHUNK_BYTES);
@@ -63,7 +70,7 @@ export class SequentialVerifier {
         throw fromFsError(error, this.path);
       });
       if (bytesRead !== length) throw fromFsError(new Error(`short read at ${this.hashed}`), this.path);
-      this.hasher.update(this.buffer.subarray(0, length));
+      await this.hasher.update(this.buffer.subarray(0, length));
       this.hashed += length;
     }
   }
