@@ -231,49 +231,41 @@ export interface BatchEntry {
 }
 
 /**
- * The files a batch has finished, so running the same folder upload or prefix download again
- * skips them. Append-only (one JSON line per file): a million files cost a million short appends,
- * not a million rewrites; a line torn by a crash is ignored, and that file is simply sent again.
+ * An append-only file of JSON lines, written in the background: lines added while one append runs
+ * go out together in the next. Losing it costs work, never a wrong answer, so a failed append is
+ * dropped. Used by the batch logs and by what a sync learns of objects' times (objectTimes.ts).
  */
-export class BatchLog {
-  private readonly file: string;
-  private readonly entries: Map<string, BatchEntry>;
+export class LineLog {
   private pending: string[] = [];
   private appending: Promise<void> | undefined;
 
-  private constructor(file: string, entries: Map<string, BatchEntry>) {
-    this.file = file;
-    this.entries = entries;
-  }
+  constructor(readonly file: string) {}
 
-  /** The log of the batch with this identity (what was asked: server, bucket, paths, prefix). */
-  static async open(journal: Journal, identity: unknown): Promise<BatchLog> {
-    const name = createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 32);
-    const file = path.join(journal.dir, `batch-${name}.log`);
-    const entries = new Map<string, BatchEntry>();
+  /** Every line of the file that parses as JSON (the last one of a crashed run may be torn). */
+  static async read(file: string): Promise<unknown[]> {
     const text = await readFile(file, 'utf8').catch(() => '');
+    const out: unknown[] = [];
     for (const line of text.split('\n')) {
+      if (line === '') continue;
       try {
-        const entry = JSON.parse(line) as BatchEntry;
-        if (typeof entry.id === 'string') entries.set(entry.id, entry);
+        out.push(JSON.parse(line));
       } catch {
-        // the last line of a crashed run may be torn
+        // torn
       }
     }
-    await mkdir(journal.dir, { recursive: true });
-    return new BatchLog(file, entries);
+    return out;
   }
 
-  get(id: string): BatchEntry | undefined {
-    return this.entries.get(id);
-  }
-
-  /** Settles once the entry is on disk; lines that arrive while one append runs go out together in the next. */
-  add(entry: BatchEntry): Promise<void> {
-    this.entries.set(entry.id, entry);
-    this.pending.push(`${JSON.stringify(entry)}\n`);
+  /** Settles once the line is on disk (or its append failed). */
+  add(value: unknown): Promise<void> {
+    this.pending.push(`${JSON.stringify(value)}\n`);
     this.appending ??= this.drain();
     return this.appending;
+  }
+
+  /** Settles once everything added is on disk. */
+  async flush(): Promise<void> {
+    while (this.appending) await this.appending;
   }
 
   private async drain(): Promise<void> {
@@ -284,15 +276,49 @@ export class BatchLog {
         await appendFile(this.file, text);
       }
     } catch {
-      // Without the log, a rerun sends these files again: slower, never wrong.
       this.pending = [];
     } finally {
       this.appending = undefined;
     }
   }
+}
+
+/**
+ * The files a batch has finished, so running the same folder upload or prefix download again
+ * skips them. Append-only (one JSON line per file): a million files cost a million short appends,
+ * not a million rewrites; a line torn by a crash is ignored, and that file is simply sent again.
+ */
+export class BatchLog {
+  private readonly log: LineLog;
+  private readonly entries: Map<string, BatchEntry>;
+
+  private constructor(file: string, entries: Map<string, BatchEntry>) {
+    this.log = new LineLog(file);
+    this.entries = entries;
+  }
+
+  /** The log of the batch with this identity (what was asked: server, bucket, paths, prefix). */
+  static async open(journal: Journal, identity: unknown): Promise<BatchLog> {
+    const name = createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 32);
+    const file = path.join(journal.dir, `batch-${name}.log`);
+    const entries = new Map<string, BatchEntry>();
+    for (const entry of (await LineLog.read(file)) as BatchEntry[]) if (typeof entry?.id === 'string') entries.set(entry.id, entry);
+    await mkdir(journal.dir, { recursive: true });
+    return new BatchLog(file, entries);
+  }
+
+  get(id: string): BatchEntry | undefined {
+    return this.entries.get(id);
+  }
+
+  /** Settles once the entry is on disk. Without the log, a rerun sends these files again: slower, never wrong. */
+  add(entry: BatchEntry): Promise<void> {
+    this.entries.set(entry.id, entry);
+    return this.log.add(entry);
+  }
 
   async remove(): Promise<void> {
-    while (this.appending) await this.appending;
-    await rm(this.file, { force: true });
+    await this.log.flush();
+    await rm(this.log.file, { force: true });
   }
 }

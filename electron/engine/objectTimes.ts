@@ -1,8 +1,9 @@
 // What Ferry knows of objects' stored modification times, so a sync reads them without a HEAD per object.
 
 import { createHash } from 'node:crypto';
-import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { LineLog } from './journal.js';
 
 /**
  * An object's `mtime` metadata is not in a listing: only a HEAD reads it. What a HEAD (or Ferry's
@@ -25,36 +26,28 @@ type Line = { k: string; e: string; s: number; l?: number; m: number | null };
  * Losing it costs HEAD requests, never a wrong answer.
  */
 export class ObjectTimes {
-  private pending: string[] = [];
-  private appending: Promise<void> | undefined;
+  private readonly log: LineLog;
 
   private constructor(
     private readonly file: string,
     private readonly known: Map<string, Known>,
-    private lines: number,
-  ) {}
+  ) {
+    this.log = new LineLog(file);
+  }
 
   static async open(dir: string, identity: { server: string; bucket: string; prefix: string }): Promise<ObjectTimes> {
     const name = createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 32);
     const file = path.join(dir, `times-${name}.log`);
     const known = new Map<string, Known>();
-    const text = await readFile(file, 'utf8').catch(() => '');
-    let lines = 0;
-    for (const line of text.split('\n')) {
-      if (line === '') continue;
-      lines++;
-      try {
-        const entry = JSON.parse(line) as Line;
-        if (typeof entry.k === 'string' && typeof entry.e === 'string' && typeof entry.s === 'number') {
-          known.set(entry.k, { etag: entry.e, size: entry.s, lastModified: entry.l, modTime: entry.m ?? null });
-        }
-      } catch {
-        // the last line of a crashed run may be torn
+    const lines = await LineLog.read(file);
+    for (const entry of lines as Line[]) {
+      if (typeof entry?.k === 'string' && typeof entry.e === 'string' && typeof entry.s === 'number') {
+        known.set(entry.k, { etag: entry.e, size: entry.s, lastModified: entry.l, modTime: entry.m ?? null });
       }
     }
     await mkdir(dir, { recursive: true });
-    const times = new ObjectTimes(file, known, lines);
-    if (lines > 2 * known.size + 100) await times.compact();
+    const times = new ObjectTimes(file, known);
+    if (lines.length > 2 * known.size + 100) await times.compact();
     return times;
   }
 
@@ -72,36 +65,16 @@ export class ObjectTimes {
   set(key: string, known: Known): void {
     this.known.set(key, known);
     const line: Line = { k: key, e: known.etag, s: known.size, l: known.lastModified, m: known.modTime };
-    this.pending.push(`${JSON.stringify(line)}\n`);
-    this.lines++;
-    this.appending ??= this.drain();
+    void this.log.add(line);
   }
 
   forget(key: string): void {
-    if (this.known.delete(key)) {
-      this.pending.push(`${JSON.stringify({ k: key, e: '', s: -1, m: null })}\n`);
-      this.appending ??= this.drain();
-    }
+    if (this.known.delete(key)) void this.log.add({ k: key, e: '', s: -1, m: null });
   }
 
-  /** Settles once everything learned is on disk. */
+  /** Settles once everything learned is on disk. Without the log the next sync asks the server again: slower, never wrong. */
   async flush(): Promise<void> {
-    while (this.appending) await this.appending;
-  }
-
-  private async drain(): Promise<void> {
-    try {
-      while (this.pending.length > 0) {
-        const text = this.pending.join('');
-        this.pending = [];
-        await appendFile(this.file, text);
-      }
-    } catch {
-      // Without the log the next sync asks the server again: slower, never wrong.
-      this.pending = [];
-    } finally {
-      this.appending = undefined;
-    }
+    await this.log.flush();
   }
 
   private async compact(): Promise<void> {
@@ -110,7 +83,6 @@ export class ObjectTimes {
     try {
       await writeFile(temp, text);
       await rename(temp, this.file);
-      this.lines = this.known.size;
     } catch {
       // Kept as it was: it only grows.
     }
