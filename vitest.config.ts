@@ -8,6 +8,8 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
+          // Projects run one after another: two that share the S3 server must not overlap (one restarts it).
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -20,6 +22,22 @@ export default defineConfig({
           hookTimeout: 120_000,
           // Two cores, and the S3 server needs one of them: test files run one after another.
           fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        test: {
+          // The same suite with object data sent through the SDK client (the data path users can
+          // choose with --data-path sdk or FERRY_DATA_PATH=sdk) instead of the direct path.
+          name: 'integration-sdk',
+          include: ['test/integration/**/*.test.ts'],
+          environment: 'node',
+          env: { FERRY_DATA_PATH: 'sdk' },
+          globalSetup: ['test/support/s3GlobalSetup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+          sequence: { groupOrder: 2 },
         },
       },
       {
@@ -32,6 +50,7 @@ export default defineConfig({
           testTimeout: 300_000,
           hookTimeout: 45 * 60_000,
           fileParallelism: false,
+          sequence: { groupOrder: 3 },
         },
       },
     ],

@@ -5,7 +5,7 @@
 
 import path from 'node:path';
 
-export type Tool = 'ferry' | 'awscli' | 'rclone' | 'lib-storage' | 'ceiling';
+export type Tool = 'ferry' | 'ferry-sdk' | 'awscli' | 'rclone' | 'lib-storage' | 'ceiling';
 export type Direction = 'up' | 'down';
 
 export interface Endpoint {
@@ -37,11 +37,14 @@ export function commandFor(tool: Tool, direction: Direction, endpoint: Endpoint,
   };
   const remote = `s3://${bucket}/${key}`;
   switch (tool) {
-    case 'ferry': {
+    case 'ferry':
+    case 'ferry-sdk': {
       // What a user runs: bin/ferry.js loading the one-file bundle (built before the runs, so none is built during one).
+      // ferry-sdk: the same with object data sent through the SDK client (--data-path sdk).
       const cli = path.join(root, 'bin', 'ferry.js');
       const args = direction === 'up' ? ['upload', local, remote] : ['download', remote, local];
-      return { file: process.execPath, args: [cli, ...args, '--endpoint', endpoint.url, '--path-style', '-q'], env: { ...awsEnv, FERRY_STATE_DIR: path.join(root, '.tmp', 'bench-state') } };
+      const dataPath = tool === 'ferry-sdk' ? ['--data-path', 'sdk'] : [];
+      return { file: process.execPath, args: [cli, ...args, '--endpoint', endpoint.url, '--path-style', '-q', ...dataPath], env: { ...awsEnv, FERRY_STATE_DIR: path.join(root, '.tmp', 'bench-state') } };
     }
     case 'awscli': {
       const args = direction === 'up' ? ['s3', 'cp', local, remote] : ['s3', 'cp', remote, local];

@@ -611,7 +611,7 @@ async function main(): Promise<void> {
             mibps: Math.round((w.bytes / MiB / seconds) * 10) / 10,
             cpuSecPerGiB: Math.round((median(samples.map((s) => s.cpu)) / (w.bytes / (1024 * MiB))) * 100) / 100,
             rssMiB: Math.round(median(samples.map((s) => s.rssKiB)) / 1024),
-            loopDelayP99Ms: tool === 'ferry' ? median(samples.map((s) => s.loopP99 ?? 0)) : undefined,
+            loopDelayP99Ms: tool === 'ferry' || tool === 'ferry-sdk' ? median(samples.map((s) => s.loopP99 ?? 0)) : undefined,
             runs: samples.length,
             failures,
           };

@@ -15,7 +15,7 @@ import { TransferEngine, type BatchResult } from '../engine/engine.js';
 import { FerryError, asFerryError } from '../engine/errors.js';
 import { parseS3Url } from '../engine/keyPath.js';
 import { actionLine } from '../engine/sync.js';
-import { parseSize, type TransferSettings } from '../engine/settings.js';
+import { parseSize, type DataPath, type TransferSettings } from '../engine/settings.js';
 import { resolveCliAccount, type AccountFlags } from './account.js';
 import { ProgressLine, formatBytes, formatRate } from './progressLine.js';
 
@@ -31,6 +31,7 @@ interface CommonFlags extends AccountFlags {
   retries?: number;
   bwlimit?: number;
   lists?: number;
+  dataPath?: DataPath;
   quiet?: boolean;
 }
 
@@ -61,6 +62,7 @@ function withCommonOptions(command: Command): Command {
     .option('--retries <n>', 'attempts per request before giving up', wholeNumber)
     .option('--bwlimit <size>', 'most bytes per second, up and down together, e.g. 10MiB (default: no limit)', size)
     .option('--lists <n>', 'list requests in flight for one listing: key ranges read side by side (default 4; 1: page after page)', wholeNumber)
+    .addOption(new Option('--data-path <path>', 'how object data is sent: direct (undici, signed by the SDK) or sdk (through the SDK client); default: FERRY_DATA_PATH, or direct').choices(['direct', 'sdk']))
     .option('-q, --quiet', 'no progress line');
 }
 
@@ -74,6 +76,7 @@ async function engineFor(flags: CommonFlags, onProgress?: ProgressLine): Promise
     maxAttempts: flags.retries,
     bandwidthLimit: flags.bwlimit,
     listsInFlight: flags.lists,
+    dataPath: flags.dataPath,
   };
   const engine = new TransferEngine({ endpoint: account.endpoint, credentials: account.credentials, settings, journal: new Journal(defaultStateDir()) });
   // For benchmarks: where adaptive tuning ended.

@@ -87,6 +87,7 @@ export class TransferEngine {
       maxSockets: Math.max(this.settings.partsInFlight, this.settings.filesInFlight) + SPARE_SOCKETS,
       idleTimeoutMs: this.settings.idleTimeoutMs,
       listsInFlight: this.settings.listsInFlight,
+      dataPath: this.settings.dataPath,
     });
     if (options.onEvent) this.listeners.add(options.onEvent);
     const hub = new ProgressHub((event) => this.emit(event), this.settings.progressIntervalMs);

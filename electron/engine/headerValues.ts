@@ -5,6 +5,20 @@ import libmime from 'libmime';
 import type { ObjectHeaders } from '../../shared/transfer.js';
 import { FerryError } from './errors.js';
 
+export type HeaderField = Exclude<keyof ObjectHeaders, 'metadata'>;
+
+/** Each header field and its name on the wire (in ObjectHeaders' order); the one table of the two. */
+export const WIRE_NAMES: Record<HeaderField, string> = {
+  contentType: 'Content-Type',
+  cacheControl: 'Cache-Control',
+  contentDisposition: 'Content-Disposition',
+  contentEncoding: 'Content-Encoding',
+  contentLanguage: 'Content-Language',
+  expires: 'Expires',
+  storageClass: 'x-amz-storage-class',
+  acl: 'x-amz-acl',
+};
+
 // HTTP header values are visible ASCII, space and tab; Node refuses anything else before sending.
 const HEADER_SAFE = /^[\t\x20-\x7e]*$/;
 // A metadata name becomes part of a header name (x-amz-meta-NAME): an HTTP token.
@@ -89,4 +103,29 @@ export function wireHeaders(headers: ObjectHeaders | undefined): ObjectHeaders |
     acl: asciiOnly('x-amz-acl', headers.acl),
     metadata: encodeMetadata(headers.metadata),
   };
+}
+
+/**
+ * The request headers of an upload, as the SDK would write them for PutObject and
+ * CreateMultipartUpload: lower-case names, Expires as an HTTP date, metadata as x-amz-meta-NAME.
+ */
+export function requestHeaders(given: ObjectHeaders | undefined): Record<string, string> {
+  const headers = wireHeaders(given);
+  const out: Record<string, string> = {};
+  if (!headers) return out;
+  for (const field of Object.keys(WIRE_NAMES) as HeaderField[]) {
+    const value = headers[field];
+    if (value !== undefined) out[WIRE_NAMES[field].toLowerCase()] = field === 'expires' ? new Date(value).toUTCString() : value;
+  }
+  for (const [name, value] of Object.entries(headers.metadata ?? {})) out[`x-amz-meta-${name.toLowerCase()}`] = value;
+  return out;
+}
+
+/** x-amz-meta-* response headers as the SDK returns them: names without the prefix, values as sent. */
+export function responseMetadata(headers: Record<string, string>): Record<string, string> {
+  const metadata: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (name.startsWith('x-amz-meta-')) metadata[name.slice('x-amz-meta-'.length)] = value;
+  }
+  return metadata;
 }

@@ -9,23 +9,11 @@ import type { ObjectHeaders } from '../../shared/transfer.js';
 import type { UploadPlan } from './batchPlan.js';
 import { contentTypeFor } from './contentType.js';
 import { FerryError } from './errors.js';
-import { wireHeaders } from './headerValues.js';
+import { WIRE_NAMES, wireHeaders, type HeaderField } from './headerValues.js';
 
 type RuleHeader = (typeof RULE_HEADERS)[number];
 
-export type HeaderField = Exclude<keyof ObjectHeaders, 'metadata'>;
-
-/** Each header field and its name on the wire (in ObjectHeaders' order); the one table of the two. */
-export const WIRE_NAMES: Record<HeaderField, string> = {
-  contentType: 'Content-Type',
-  cacheControl: 'Cache-Control',
-  contentDisposition: 'Content-Disposition',
-  contentEncoding: 'Content-Encoding',
-  contentLanguage: 'Content-Language',
-  expires: 'Expires',
-  storageClass: 'x-amz-storage-class',
-  acl: 'x-amz-acl',
-};
+export { WIRE_NAMES, type HeaderField } from './headerValues.js';
 
 const FIELD = Object.fromEntries(Object.entries(WIRE_NAMES).map(([field, wire]) => [wire.toLowerCase(), field])) as Record<RuleHeader, HeaderField>;
 

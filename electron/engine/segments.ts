@@ -58,6 +58,8 @@ export async function runSegments(
   };
   const results = await Promise.allSettled(Array.from({ length: Math.min(concurrency, indexes.length) }, worker));
   if (transferSignal.aborted) throw cancelledError(transferSignal.reason);
+  // The first failure is the cause: the segments it stopped failed after it, as cancelled.
+  if (failed.signal.aborted) throw failed.signal.reason;
   const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failure) throw failure.reason;
   if (finished < indexes.length && stop?.aborted) throw pausedError();

@@ -54,6 +54,21 @@ export interface TransferSettings {
   copyObjectLimit: number;
   /** List requests in flight for one listing: key ranges listed side by side (1: page after page). */
   listsInFlight: number;
+  /**
+   * How object PUTs, part uploads, ranged GETs and HEADs are sent: 'direct' (undici, signed by the
+   * SDK's signer) or 'sdk' (through the SDK client, as every other call). The environment variable
+   * FERRY_DATA_PATH sets the default.
+   */
+  dataPath: DataPath;
+}
+
+export type DataPath = 'direct' | 'sdk';
+const DATA_PATHS: readonly DataPath[] = ['direct', 'sdk'];
+
+/** The data path FERRY_DATA_PATH names, else 'direct'; any other value is refused when settings resolve. */
+function defaultDataPath(): DataPath {
+  const given = process.env.FERRY_DATA_PATH;
+  return given === undefined || given === '' ? 'direct' : (given as DataPath);
 }
 
 // Defaults chosen to beat the usual tools' (rclone 4 × 5 MiB, AWS CLI 10 × 8 MB): more parts in flight
@@ -78,6 +93,7 @@ export const DEFAULT_SETTINGS: TransferSettings = {
   crc32: 'auto',
   copyObjectLimit: S3_LIMITS.maxSinglePut,
   listsInFlight: 4,
+  dataPath: defaultDataPath(),
 };
 
 interface Bound {
@@ -85,7 +101,7 @@ interface Bound {
   max: number;
 }
 
-const BOUNDS: Record<Exclude<keyof TransferSettings, 'crc32' | 'adaptive'>, Bound> = {
+const BOUNDS: Record<Exclude<keyof TransferSettings, 'crc32' | 'adaptive' | 'dataPath'>, Bound> = {
   partSize: { min: S3_LIMITS.minPartSize, max: S3_LIMITS.maxPartSize },
   memoryBudget: { min: 16 * MiB, max: 64 * GiB },
   partsInFlight: { min: 1, max: 256 },
@@ -105,7 +121,10 @@ const BOUNDS: Record<Exclude<keyof TransferSettings, 'crc32' | 'adaptive'>, Boun
 
 /** Defaults overlaid with the user's choices; a value outside its documented limits is an error. */
 export function resolveSettings(overrides: Partial<TransferSettings> = {}): TransferSettings {
-  const merged: TransferSettings = { ...DEFAULT_SETTINGS };
+  const merged: TransferSettings = { ...DEFAULT_SETTINGS, dataPath: defaultDataPath() };
+  if (!DATA_PATHS.includes(merged.dataPath)) {
+    throw new FerryError('InvalidInput', `FERRY_DATA_PATH must be direct or sdk, not ${JSON.stringify(merged.dataPath)}.`);
+  }
   for (const [name, value] of Object.entries(overrides) as [keyof TransferSettings, unknown][]) {
     if (value === undefined) continue;
     if (name === 'crc32') {
@@ -113,6 +132,11 @@ export function resolveSettings(overrides: Partial<TransferSettings> = {}): Tran
         throw new FerryError('InvalidInput', `crc32 must be auto, on or off, not ${JSON.stringify(value)}.`);
       }
       merged.crc32 = value;
+      continue;
+    }
+    if (name === 'dataPath') {
+      if (!DATA_PATHS.includes(value as DataPath)) throw new FerryError('InvalidInput', `dataPath must be direct or sdk, not ${JSON.stringify(value)}.`);
+      merged.dataPath = value as DataPath;
       continue;
     }
     if (name === 'adaptive') {

@@ -19,6 +19,8 @@ export function cliEnv(home: string, overrides: Record<string, string> = {}): No
     AWS_SECRET_ACCESS_KEY: account.credentials.secretAccessKey,
     AWS_REGION: account.endpoint.region,
     AWS_EC2_METADATA_DISABLED: 'true',
+    // The integration-sdk project sends the data through the SDK client: so does the command line.
+    ...(process.env.FERRY_DATA_PATH ? { FERRY_DATA_PATH: process.env.FERRY_DATA_PATH } : {}),
     ...overrides,
   };
   if (account.endpoint.endpoint) env.AWS_ENDPOINT_URL = account.endpoint.endpoint;

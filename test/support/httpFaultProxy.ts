@@ -18,21 +18,25 @@ export type HttpFaultRule =
   /** The server gets the request and answers in full, then the client's connection closes before a byte of that answer: the work is done and the client never hears. */
   | { dropResponse: RuleScope }
   /** Answered here without reaching the server (e.g. 403 RequestTimeTooSkewed); the body is sent as application/xml. */
-  | { refuse: RuleScope & { status: number; body: string; headers?: Record<string, string> } };
+  | { refuse: RuleScope & { status: number; body: string; headers?: Record<string, string> } }
+  /** The request goes on with the first byte of its body flipped: bytes damaged on the way, which the server's checksum check must catch. */
+  | { corruptBody: RuleScope };
 
 export interface ProxiedRequest {
   method: string;
   url: string;
   /** The status the server (or a refusal) gave; undefined while waiting, or if the exchange failed before one. */
   status: number | undefined;
-  fault?: 'dropped' | 'refused';
+  fault?: 'dropped' | 'refused' | 'corrupted';
+  /** The client's User-Agent header: tells the SDK client's requests from others. */
+  userAgent?: string;
 }
 
 export interface HttpFaultProxy {
   url: string;
   /** The live rule list: push onto it to arm a rule after setup traffic has passed. */
   rules: HttpFaultRule[];
-  counts: { requests: number; byMethod: Record<string, number>; dropped: number; refused: number };
+  counts: { requests: number; byMethod: Record<string, number>; dropped: number; refused: number; corrupted: number };
   /** Every request in order of arrival. */
   requests: ProxiedRequest[];
   close(): Promise<void>;
@@ -45,7 +49,7 @@ export async function startHttpFaultProxy(target: URL, options: { rules?: HttpFa
   if (target.protocol !== 'http:') throw new Error(`The HTTP fault proxy speaks plain http only, not ${target.protocol}`);
   const rules = options.rules ?? [];
   const used = new Map<HttpFaultRule, number>();
-  const counts = { requests: 0, byMethod: {} as Record<string, number>, dropped: 0, refused: 0 };
+  const counts = { requests: 0, byMethod: {} as Record<string, number>, dropped: 0, refused: 0, corrupted: 0 };
   const requests: ProxiedRequest[] = [];
   const sockets = new Set<net.Socket>();
   const agent = new http.Agent({ keepAlive: true });
@@ -54,7 +58,7 @@ export async function startHttpFaultProxy(target: URL, options: { rules?: HttpFa
 
   const pick = (method: string, url: string): HttpFaultRule | undefined => {
     for (const rule of rules) {
-      const scope = 'dropResponse' in rule ? rule.dropResponse : rule.refuse;
+      const scope = 'dropResponse' in rule ? rule.dropResponse : 'refuse' in rule ? rule.refuse : rule.corruptBody;
       const n = used.get(rule) ?? 0;
       if (n < scope.times && scope.match(method, url)) {
         used.set(rule, n + 1);
@@ -69,7 +73,7 @@ export async function startHttpFaultProxy(target: URL, options: { rules?: HttpFa
     const url = req.url ?? '/';
     counts.requests++;
     counts.byMethod[method] = (counts.byMethod[method] ?? 0) + 1;
-    const entry: ProxiedRequest = { method, url, status: undefined };
+    const entry: ProxiedRequest = { method, url, status: undefined, userAgent: req.headers['user-agent'] };
     requests.push(entry);
     const rule = pick(method, url);
 
@@ -98,7 +102,8 @@ export async function startHttpFaultProxy(target: URL, options: { rules?: HttpFa
       return;
     }
 
-    const drop = rule !== undefined;
+    const drop = rule !== undefined && 'dropResponse' in rule;
+    const corrupt = rule !== undefined && 'corruptBody' in rule;
     // Headers go on exactly as they came (names' case, order, duplicates, Host): Node's client sends an
     // array of raw headers verbatim. It adds only `Connection` if the client sent none; that header is
     // hop-by-hop and never signed.
@@ -135,7 +140,26 @@ export async function startHttpFaultProxy(target: URL, options: { rules?: HttpFa
     res.on('close', () => {
       if (!upstreamDone) upstream.destroy();
     });
-    req.pipe(upstream);
+    if (!corrupt) {
+      req.pipe(upstream);
+      return;
+    }
+    counts.corrupted++;
+    entry.fault = 'corrupted';
+    let flipped = false;
+    req.on('data', (chunk: Buffer) => {
+      if (!flipped && chunk.length > 0) {
+        flipped = true;
+        const copy = Buffer.from(chunk);
+        copy[0] = (copy[0] as number) ^ 0xff;
+        chunk = copy;
+      }
+      if (!upstream.write(chunk)) {
+        req.pause();
+        upstream.once('drain', () => req.resume());
+      }
+    });
+    req.on('end', () => upstream.end());
   };
 
   const server = http.createServer(handle);

@@ -6,7 +6,7 @@ import { removeDir, sha256File, tempDir } from './files.js';
 import type { S3Endpoint } from '../../shared/account.js';
 import { TransferEngine, type EngineOptions } from '../../electron/engine/engine.js';
 import { S3Store } from '../../electron/engine/s3/store.js';
-import { resolveSettings, retryPolicy } from '../../electron/engine/settings.js';
+import { resolveSettings, retryPolicy, type DataPath } from '../../electron/engine/settings.js';
 
 export interface TestAccount {
   endpoint: S3Endpoint;
@@ -32,9 +32,10 @@ export function testAccount(role: 'owner' | 'reader' = 'owner'): TestAccount {
   };
 }
 
-export function testStore(account = testAccount()): S3Store {
-  const settings = resolveSettings({ maxAttempts: 3, baseRetryDelayMs: 50, offlineWaitMs: 20_000 });
-  return new S3Store({ endpoint: account.endpoint, credentials: account.credentials, retry: retryPolicy(settings), maxSockets: 32, idleTimeoutMs: 60_000 });
+/** A store for the test account; its data path is FERRY_DATA_PATH's unless one is named. */
+export function testStore(account = testAccount(), dataPath?: DataPath): S3Store {
+  const settings = resolveSettings({ maxAttempts: 3, baseRetryDelayMs: 50, offlineWaitMs: 20_000, dataPath });
+  return new S3Store({ endpoint: account.endpoint, credentials: account.credentials, retry: retryPolicy(settings), maxSockets: 32, idleTimeoutMs: 60_000, dataPath: settings.dataPath });
 }
 
 export function testEngine(options: Partial<EngineOptions> = {}, account = testAccount()): TransferEngine {

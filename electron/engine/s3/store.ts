@@ -30,10 +30,12 @@ import type { ObjectHeaders } from '../../../shared/transfer.js';
 import type { S3Endpoint } from '../../../shared/account.js';
 import { anySignal } from '../abort.js';
 import { FerryError } from '../errors.js';
-import { decodeMetadata, wireHeaders } from '../headerValues.js';
+import { decodeMetadata, requestHeaders, responseMetadata, wireHeaders } from '../headerValues.js';
 import { listInParallel } from './parallelList.js';
 import { withRetry, type RetryNotice, type RetryPolicy } from '../retry.js';
+import type { DataPath } from '../settings.js';
 import { createS3Client, type S3Credentials } from './client.js';
+import { DirectPath, UseSdkPath, type DirectRoute } from './directPath.js';
 import { translateS3Error, type ErrorContext } from './errorMap.js';
 
 export interface ObjectInfo {
@@ -133,6 +135,11 @@ export interface StoreOptions {
   idleTimeoutMs: number;
   /** List requests in flight for one listing (key ranges side by side); default 1. */
   listsInFlight?: number;
+  /**
+   * How object PUTs, part uploads, ranged GETs and HEADs are sent: 'direct' (undici, signed by the
+   * SDK's signer; directPath.ts) or 'sdk' (the SDK client, as every other call). Default 'direct'.
+   */
+  dataPath?: DataPath;
 }
 
 // Upload bodies go out in slices this big, so progress moves within a part, not only at its end.
@@ -262,6 +269,33 @@ function headerInput(given: ObjectHeaders | undefined) {
   };
 }
 
+/** HeadObject's answer, read from the response headers as the SDK's deserializer reads them. */
+function objectInfoFromHeaders(key: string, headers: Record<string, string>): ObjectInfo {
+  const lastModified = headers['last-modified'] ? new Date(headers['last-modified']) : undefined;
+  const partsCount = headers['x-amz-mp-parts-count'];
+  return {
+    key,
+    size: Number(headers['content-length'] ?? 0),
+    etag: bareEtag(headers.etag),
+    lastModified: lastModified && !Number.isNaN(lastModified.getTime()) ? lastModified : undefined,
+    contentType: headers['content-type'],
+    serverSideEncryption: headers['x-amz-server-side-encryption'],
+    sseKmsKeyId: headers['x-amz-server-side-encryption-aws-kms-key-id'],
+    websiteRedirectLocation: headers['x-amz-website-redirect-location'],
+    partsCount: partsCount === undefined ? undefined : Number(partsCount),
+    storageClass: headers['x-amz-storage-class'],
+    headers: {
+      contentType: headers['content-type'],
+      cacheControl: headers['cache-control'],
+      contentDisposition: headers['content-disposition'],
+      contentEncoding: headers['content-encoding'],
+      contentLanguage: headers['content-language'],
+      expires: headers.expires,
+      metadata: decodeMetadata(responseMetadata(headers)),
+    },
+  };
+}
+
 const EMPTY = new Uint8Array(0);
 const EMPTY_MD5 = createHash('md5').digest('base64');
 
@@ -271,6 +305,7 @@ export class S3Store {
   private readonly retry: RetryPolicy;
   private readonly interactiveMs: number;
   private readonly listsInFlight: number;
+  private readonly direct?: DirectPath;
 
   constructor(options: StoreOptions) {
     this.endpoint = options.endpoint;
@@ -283,10 +318,27 @@ export class S3Store {
       maxSockets: options.maxSockets,
       idleTimeoutMs: options.idleTimeoutMs,
     });
+    if (options.dataPath !== 'sdk') this.direct = new DirectPath(this.client, { connections: options.maxSockets, idleTimeoutMs: options.idleTimeoutMs });
   }
 
   destroy(): void {
     this.client.destroy();
+    void this.direct?.close();
+  }
+
+  /**
+   * A data request through the direct path when the bucket has a route there, else (or when the
+   * server answers with a redirect) through the SDK client.
+   */
+  private async dataRequest<T>(bucket: string, direct: (route: DirectRoute, path: DirectPath) => Promise<T>, sdk: () => Promise<T>): Promise<T> {
+    const route = this.direct ? await this.direct.route(bucket) : undefined;
+    if (!route || !this.direct) return sdk();
+    try {
+      return await direct(route, this.direct);
+    } catch (error) {
+      if (error instanceof UseSdkPath) return sdk();
+      throw error;
+    }
   }
 
   /**
@@ -347,30 +399,47 @@ export class S3Store {
 
   /** The object's size, ETag and headers; `partNumber` asks for the size of that part (AWS only). */
   async headObject(bucket: string, key: string, options: CallOptions & { partNumber?: number } = {}): Promise<ObjectInfo> {
-    const out = await this.call({ bucket, key, action: 'reading object details' }, options, (abortSignal) =>
-      this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key, PartNumber: options.partNumber }), { abortSignal }),
+    return this.call({ bucket, key, action: 'reading object details' }, options, (abortSignal) =>
+      this.dataRequest<ObjectInfo>(
+        bucket,
+        async (route, direct) => {
+          const response = await direct.send(route, {
+            method: 'HEAD',
+            bucket,
+            key,
+            query: options.partNumber === undefined ? undefined : { partNumber: String(options.partNumber) },
+            headers: {},
+            signal: abortSignal,
+          });
+          await response.body.dump();
+          return objectInfoFromHeaders(key, response.headers);
+        },
+        async () => {
+          const out = await this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key, PartNumber: options.partNumber }), { abortSignal });
+          return {
+            key,
+            size: out.ContentLength ?? 0,
+            etag: bareEtag(out.ETag),
+            lastModified: out.LastModified,
+            contentType: out.ContentType,
+            serverSideEncryption: out.ServerSideEncryption,
+            sseKmsKeyId: out.SSEKMSKeyId,
+            websiteRedirectLocation: out.WebsiteRedirectLocation,
+            partsCount: out.PartsCount,
+            storageClass: out.StorageClass,
+            headers: {
+              contentType: out.ContentType,
+              cacheControl: out.CacheControl,
+              contentDisposition: out.ContentDisposition,
+              contentEncoding: out.ContentEncoding,
+              contentLanguage: out.ContentLanguage,
+              expires: out.ExpiresString ?? out.Expires?.toUTCString(),
+              metadata: decodeMetadata(out.Metadata),
+            },
+          };
+        },
+      ),
     );
-    return {
-      key,
-      size: out.ContentLength ?? 0,
-      etag: bareEtag(out.ETag),
-      lastModified: out.LastModified,
-      contentType: out.ContentType,
-      serverSideEncryption: out.ServerSideEncryption,
-      sseKmsKeyId: out.SSEKMSKeyId,
-      websiteRedirectLocation: out.WebsiteRedirectLocation,
-      partsCount: out.PartsCount,
-      storageClass: out.StorageClass,
-      headers: {
-        contentType: out.ContentType,
-        cacheControl: out.CacheControl,
-        contentDisposition: out.ContentDisposition,
-        contentEncoding: out.ContentEncoding,
-        contentLanguage: out.ContentLanguage,
-        expires: out.ExpiresString ?? out.Expires?.toUTCString(),
-        metadata: decodeMetadata(out.Metadata),
-      },
-    };
   }
 
   /** A zero-byte object whose key ends in '/': how S3 tools show an empty folder. */
@@ -382,21 +451,44 @@ export class S3Store {
     input: { bucket: string; key: string; body: Uint8Array; md5: string; crc32?: string; headers?: ObjectHeaders },
     options: CallOptions = {},
   ): Promise<{ etag: string; serverSideEncryption?: string }> {
-    const out = await this.call({ bucket: input.bucket, key: input.key, action: 'uploading' }, options, (abortSignal) =>
-      withCountedBody(input.body, options.onBytes, (Body) => this.client.send(
-        new PutObjectCommand({
-          Bucket: input.bucket,
-          Key: input.key,
-          Body,
-          ContentLength: input.body.byteLength,
-          ContentMD5: input.md5,
-          ChecksumCRC32: input.crc32,
-          ...headerInput(input.headers),
-        }),
-        { abortSignal },
-      ), options.throttle),
+    return this.call({ bucket: input.bucket, key: input.key, action: 'uploading' }, options, (abortSignal) =>
+      this.dataRequest(
+        input.bucket,
+        (route, direct) =>
+          withCountedBody(input.body, options.onBytes, async (body) => {
+            const response = await direct.send(route, {
+              method: 'PUT',
+              bucket: input.bucket,
+              key: input.key,
+              headers: {
+                ...requestHeaders(input.headers),
+                'content-length': String(input.body.byteLength),
+                'content-md5': input.md5,
+                ...(input.crc32 ? { 'x-amz-checksum-crc32': input.crc32 } : {}),
+              },
+              body,
+              signal: abortSignal,
+            });
+            await response.body.dump();
+            return { etag: bareEtag(response.headers.etag), serverSideEncryption: response.headers['x-amz-server-side-encryption'] };
+          }, options.throttle),
+        async () => {
+          const out = await withCountedBody(input.body, options.onBytes, (Body) => this.client.send(
+            new PutObjectCommand({
+              Bucket: input.bucket,
+              Key: input.key,
+              Body,
+              ContentLength: input.body.byteLength,
+              ContentMD5: input.md5,
+              ChecksumCRC32: input.crc32,
+              ...headerInput(input.headers),
+            }),
+            { abortSignal },
+          ), options.throttle);
+          return { etag: bareEtag(out.ETag), serverSideEncryption: out.ServerSideEncryption };
+        },
+      ),
     );
-    return { etag: bareEtag(out.ETag), serverSideEncryption: out.ServerSideEncryption };
   }
 
   async createMultipartUpload(
@@ -423,28 +515,51 @@ export class S3Store {
     input: { bucket: string; key: string; uploadId: string; partNumber: number; body: PartBody; md5: string; crc32?: string },
     options: CallOptions = {},
   ): Promise<string> {
-    const out = await this.call(
+    return this.call(
       { bucket: input.bucket, key: input.key, action: `uploading part ${input.partNumber}` },
       options,
       (abortSignal) =>
-        withCountedBody(input.body, options.onBytes, (Body) =>
-          this.client.send(
-            new UploadPartCommand({
-              Bucket: input.bucket,
-              Key: input.key,
-              UploadId: input.uploadId,
-              PartNumber: input.partNumber,
-              Body,
-              ContentLength: bodyLength(input.body),
-              ContentMD5: input.md5,
-              ChecksumCRC32: input.crc32,
-            }),
-            { abortSignal },
-          ),
-          options.throttle,
+        this.dataRequest(
+          input.bucket,
+          (route, direct) =>
+            withCountedBody(input.body, options.onBytes, async (body) => {
+              const response = await direct.send(route, {
+                method: 'PUT',
+                bucket: input.bucket,
+                key: input.key,
+                query: { partNumber: String(input.partNumber), uploadId: input.uploadId },
+                headers: {
+                  'content-length': String(bodyLength(input.body)),
+                  'content-md5': input.md5,
+                  ...(input.crc32 ? { 'x-amz-checksum-crc32': input.crc32 } : {}),
+                },
+                body,
+                signal: abortSignal,
+              });
+              await response.body.dump();
+              return bareEtag(response.headers.etag);
+            }, options.throttle),
+          async () => {
+            const out = await withCountedBody(input.body, options.onBytes, (Body) =>
+              this.client.send(
+                new UploadPartCommand({
+                  Bucket: input.bucket,
+                  Key: input.key,
+                  UploadId: input.uploadId,
+                  PartNumber: input.partNumber,
+                  Body,
+                  ContentLength: bodyLength(input.body),
+                  ContentMD5: input.md5,
+                  ChecksumCRC32: input.crc32,
+                }),
+                { abortSignal },
+              ),
+              options.throttle,
+            );
+            return bareEtag(out.ETag);
+          },
         ),
     );
-    return bareEtag(out.ETag);
   }
 
   /**
@@ -634,18 +749,33 @@ export class S3Store {
     signal?: AbortSignal,
   ): Promise<{ body: Readable; metadata?: Record<string, string> }> {
     try {
-      const out = await this.client.send(
-        new GetObjectCommand({
-          Bucket: input.bucket,
-          Key: input.key,
-          Range: `bytes=${input.start}-${input.end}`,
-          IfMatch: input.ifMatch ? `"${input.ifMatch}"` : undefined,
-        }),
-        { abortSignal: signal },
+      return await this.dataRequest<{ body: Readable; metadata?: Record<string, string> }>(
+        input.bucket,
+        async (route, direct) => {
+          const response = await direct.send(route, {
+            method: 'GET',
+            bucket: input.bucket,
+            key: input.key,
+            headers: { range: `bytes=${input.start}-${input.end}`, ...(input.ifMatch ? { 'if-match': `"${input.ifMatch}"` } : {}) },
+            signal,
+          });
+          return { body: response.body, metadata: responseMetadata(response.headers) };
+        },
+        async () => {
+          const out = await this.client.send(
+            new GetObjectCommand({
+              Bucket: input.bucket,
+              Key: input.key,
+              Range: `bytes=${input.start}-${input.end}`,
+              IfMatch: input.ifMatch ? `"${input.ifMatch}"` : undefined,
+            }),
+            { abortSignal: signal },
+          );
+          // In Node the SDK's body is the response stream itself (an IncomingMessage).
+          if (!(out.Body instanceof Readable)) throw new Error('The server sent no body.');
+          return { body: out.Body, metadata: out.Metadata };
+        },
       );
-      // In Node the SDK's body is the response stream itself (an IncomingMessage).
-      if (!(out.Body instanceof Readable)) throw new Error('The server sent no body.');
-      return { body: out.Body, metadata: out.Metadata };
     } catch (error) {
       throw translateS3Error(error, {
         bucket: input.bucket,

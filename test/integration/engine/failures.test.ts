@@ -3,12 +3,12 @@
 
 import path from 'node:path';
 import { appendFile, readdir, writeFile } from 'node:fs/promises';
-import { Readable, Transform } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TransferEngine } from '../../../electron/engine/engine.js';
 import type { S3Store } from '../../../electron/engine/s3/store.js';
 import type { TransferEvent } from '../../../shared/transfer.js';
 import { sha256File, writeRandomFile } from '../../support/files.js';
+import { startHttpFaultProxy, type HttpFaultProxy } from '../../support/httpFaultProxy.js';
 import { incompleteUploads, testAccount, testEngine, closeTestBed, openTestBed } from '../../support/s3.js';
 
 const MiB = 1024 * 1024;
@@ -26,36 +26,16 @@ beforeAll(async () => {
 
 afterAll(() => closeTestBed({ store, bucket, dir }));
 
-/** Flips one byte of the request body of UploadPart `partNumber` (its first `times` attempts). */
-function corruptPart(engine: TransferEngine, partNumber: number, times: number): { corrupted: () => number } {
-  let count = 0;
-  // The engine's own client, which nothing outside the engine may reach: only a test that
-  // damages requests in flight needs it (bracket access is TypeScript's escape from `private`).
-  engine['store'].client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const input = args.input as { PartNumber?: number };
-      const request = args.request as { body?: unknown };
-      if (context.commandName === 'UploadPartCommand' && input.PartNumber === partNumber && count < times && request.body instanceof Readable) {
-        count++;
-        let flipped = false;
-        request.body = request.body.pipe(
-          new Transform({
-            transform(chunk: Buffer, _enc, done) {
-              if (!flipped && chunk.length > 0) {
-                const copy = Buffer.from(chunk);
-                copy[0] = (copy[0] as number) ^ 0xff;
-                flipped = true;
-                done(null, copy);
-              } else done(null, chunk);
-            },
-          }),
-        );
-      }
-      return next(args);
-    },
-    { step: 'finalizeRequest', name: 'testCorruptPart' },
-  );
-  return { corrupted: () => count };
+/**
+ * An engine whose requests pass a proxy that flips one byte of the body of UploadPart
+ * `partNumber` (its first `times` attempts): damage on the wire, whichever data path sent it.
+ */
+async function engineWithCorruptPart(partNumber: number, times: number, options: Parameters<typeof testEngine>[0]): Promise<{ engine: TransferEngine; proxy: HttpFaultProxy }> {
+  const account = testAccount();
+  const isPart = (method: string, url: string) => method === 'PUT' && new URLSearchParams(url.split('?')[1] ?? '').get('partNumber') === String(partNumber);
+  const proxy = await startHttpFaultProxy(new URL(account.endpoint.endpoint ?? ''), { rules: [{ corruptBody: { match: isPart, times } }] });
+  const engine = testEngine(options, { ...account, endpoint: { ...account.endpoint, endpoint: proxy.url, forcePathStyle: true } });
+  return { engine, proxy };
 }
 
 describe('clear errors', () => {
@@ -157,11 +137,10 @@ describe('cancel', () => {
 describe('integrity', () => {
   it('a part corrupted in flight is caught by its checksum and sent again', async () => {
     const events: TransferEvent[] = [];
-    const engine = testEngine({ settings: { partSize: 5 * MiB }, onEvent: (e) => events.push(e) });
-    const probe = corruptPart(engine, 2, 1);
+    const { engine, proxy } = await engineWithCorruptPart(2, 1, { settings: { partSize: 5 * MiB }, onEvent: (e) => events.push(e) });
     try {
       const verified = await engine.upload({ source: bigFile, bucket, key: 'corrupt-once.bin' });
-      expect(probe.corrupted()).toBe(1);
+      expect(proxy.counts.corrupted).toBe(1);
       const retries = events.filter((e): e is Extract<TransferEvent, { type: 'retry' }> => e.type === 'retry');
       expect(retries).toHaveLength(1);
       expect(retries[0]).toMatchObject({ segment: 1, error: { code: 'ChecksumMismatch' } });
@@ -171,21 +150,22 @@ describe('integrity', () => {
       expect(await sha256File(out)).toBe(await sha256File(bigFile));
     } finally {
       engine.close();
+      await proxy.close();
     }
   });
 
   it('a part corrupted on every attempt fails the upload with a checksum error and aborts it', async () => {
-    const engine = testEngine({ settings: { partSize: 5 * MiB, maxAttempts: 3 } });
-    const probe = corruptPart(engine, 3, 100);
+    const { engine, proxy } = await engineWithCorruptPart(3, 100, { settings: { partSize: 5 * MiB, maxAttempts: 3 } });
     try {
       await expect(engine.upload({ source: bigFile, bucket, key: 'corrupt-always.bin' })).rejects.toMatchObject({
         code: 'ChecksumMismatch',
         message: expect.stringMatching(/gave up after 3 attempts/),
       });
-      expect(probe.corrupted()).toBe(3);
+      expect(proxy.counts.corrupted).toBe(3);
       expect(await incompleteUploads(store, bucket)).toEqual([]);
     } finally {
       engine.close();
+      await proxy.close();
     }
   });
 

@@ -161,7 +161,7 @@ describe('startHttpFaultProxy', () => {
     expect(second.rawHeaders).toEqual(['Content-Type', 'application/xml', 'Content-Length', '0', 'Connection', 'keep-alive']);
     expect(seen[1]?.rawHeaders).toEqual(s3Headers(['Connection', 'keep-alive']));
 
-    expect(proxy?.counts).toEqual({ requests: 2, byMethod: { PUT: 1, HEAD: 1 }, dropped: 0, refused: 0 });
+    expect(proxy?.counts).toEqual({ requests: 2, byMethod: { PUT: 1, HEAD: 1 }, dropped: 0, refused: 0, corrupted: 0 });
     expect(proxy?.requests).toEqual([
       { method: 'PUT', url: path, status: 200 },
       { method: 'HEAD', url: '/bucket/missing?versionId=null', status: 404 },
@@ -217,7 +217,7 @@ describe('startHttpFaultProxy', () => {
     expect(again.status).toBe(200);
     expect(again.body.toString()).toBe('a'.repeat(4096) + 'b'.repeat(4096));
     expect(seen).toHaveLength(3);
-    expect(proxy?.counts).toEqual({ requests: 3, byMethod: { PUT: 1, POST: 2 }, dropped: 1, refused: 0 });
+    expect(proxy?.counts).toEqual({ requests: 3, byMethod: { PUT: 1, POST: 2 }, dropped: 1, refused: 0, corrupted: 0 });
     expect(proxy?.requests).toEqual([
       { method: 'PUT', url: '/bucket/key?partNumber=1&uploadId=u1', status: 200 },
       { method: 'POST', url: '/bucket/key?uploadId=u1', status: 200, fault: 'dropped' },
@@ -248,7 +248,7 @@ describe('startHttpFaultProxy', () => {
     const third = await put();
     expect(third.status).toBe(200);
     expect(seen.at(-1)?.body.equals(body)).toBe(true);
-    expect(proxy.counts).toEqual({ requests: 5, byMethod: { GET: 2, PUT: 3 }, dropped: 0, refused: 2 });
+    expect(proxy.counts).toEqual({ requests: 5, byMethod: { GET: 2, PUT: 3 }, dropped: 0, refused: 2, corrupted: 0 });
     expect(proxy.requests.map((r) => [r.method, r.status, r.fault])).toEqual([
       ['GET', 200, undefined],
       ['PUT', 403, 'refused'],
@@ -280,5 +280,22 @@ describe('startHttpFaultProxy', () => {
     await proxy.close();
     expect(Date.now() - started).toBeLessThan(1_000);
     expect((await hanging)?.code).toBe('ECONNRESET');
+  });
+
+  it('flips the first body byte of a matching request, and only of as many as the rule says', async () => {
+    const proxy = await start([{ corruptBody: { match: (method, url) => method === 'PUT' && url.includes('partNumber=2'), times: 1 } }]);
+    const body = randomBytes(3 * MiB);
+    const put = (part: number) => send('PUT', `/bucket/key?partNumber=${part}&uploadId=u`, s3Headers(['Content-Length', String(body.length), 'Connection', 'keep-alive']), body);
+    expect((await put(1)).status).toBe(200);
+    expect((await put(2)).status).toBe(200);
+    expect((await put(2)).status).toBe(200);
+    const [first, damaged, again] = seen.map((s) => s.body);
+    expect(first?.equals(body)).toBe(true);
+    expect(damaged?.length).toBe(body.length);
+    expect(damaged?.[0]).toBe((body[0] as number) ^ 0xff);
+    expect(damaged?.subarray(1).equals(body.subarray(1))).toBe(true);
+    expect(again?.equals(body)).toBe(true);
+    expect(proxy.counts.corrupted).toBe(1);
+    expect(proxy.requests.map((r) => r.fault)).toEqual([undefined, 'corrupted', undefined]);
   });
 });
