@@ -101,11 +101,40 @@ export function journalId(kind: (JournalRecord | CopyRecord)['kind'], server: st
  * renamed over the old one, so a crash mid-write leaves the previous version, never a torn one.
  * No fsync per write: resume reconciles with the server (ListParts) and re-checks the bytes.
  */
+// How long a listing of the journal folder answers "is there a record for this transfer?": a batch
+// of many small files asks once per file, and a failed open per file costs more than the transfer's
+// own file-system work. Records written by other processes are seen within this time.
+const NAMES_FRESH_MS = 2_000;
+
 export class Journal {
   readonly dir: string;
+  private names: { at: number; list: Promise<Set<string>> } | undefined;
+  /** Records this journal wrote that its last listing may not show. */
+  private readonly written = new Set<string>();
 
   constructor(stateDir: string) {
     this.dir = path.join(stateDir, 'journal');
+  }
+
+  /** Whether a record of this id may exist: false only when the folder's listing (or this process) says it does not. */
+  private async mayExist(id: string): Promise<boolean> {
+    const name = `${id}.json`;
+    if (this.written.has(name)) return true;
+    const now = Date.now();
+    if (!this.names || now - this.names.at > NAMES_FRESH_MS) {
+      this.names = {
+        at: now,
+        list: readdir(this.dir).then(
+          (names) => {
+            const listed = new Set(names);
+            for (const own of this.written) if (listed.has(own)) this.written.delete(own);
+            return listed;
+          },
+          () => new Set<string>(),
+        ),
+      };
+    }
+    return (await this.names.list).has(name);
   }
 
   private file(id: string): string {
@@ -117,10 +146,12 @@ export class Journal {
     const temp = path.join(this.dir, `.${record.id}.${randomBytes(4).toString('hex')}.tmp`);
     await writeFile(temp, JSON.stringify(record));
     await rename(temp, this.file(record.id));
+    this.written.add(`${record.id}.json`);
   }
 
   async remove(id: string): Promise<void> {
     await rm(this.file(id), { force: true });
+    this.written.delete(`${id}.json`);
   }
 
   /** Every readable record; unreadable files (another version's, or damaged) are passed over. */
@@ -145,6 +176,7 @@ export class Journal {
   }
 
   private async read(id: string): Promise<JournalRecord | CopyRecord | undefined> {
+    if (!(await this.mayExist(id))) return undefined;
     try {
       const record = JSON.parse(await readFile(this.file(id), 'utf8')) as JournalRecord | CopyRecord;
       return record.version === 1 ? record : undefined;

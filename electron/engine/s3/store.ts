@@ -25,7 +25,6 @@ import {
   type S3Client,
   type StorageClass,
 } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { ObjectHeaders } from '../../../shared/transfer.js';
 import type { S3Endpoint } from '../../../shared/account.js';
 import { anySignal } from '../abort.js';
@@ -792,6 +791,8 @@ export class S3Store {
    */
   async presignGet(bucket: string, key: string, expiresSeconds: number): Promise<string> {
     try {
+      // Loaded on first use: a share link is rare, and the presigner's start-up cost is not.
+      const { getSignedUrl } = await import('@aws-sdk/s3-request-presigner');
       return await getSignedUrl(this.client, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn: expiresSeconds });
     } catch (error) {
       throw translateS3Error(error, { bucket, key, action: 'making a share link', endpoint: this.endpoint.endpoint });

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { S3Store } from '../../../electron/engine/s3/store.js';
 import type { ObjectHeaders } from '../../../shared/transfer.js';
 import { startHttpFaultProxy } from '../../support/httpFaultProxy.js';
+import { startSelfSignedServer } from '../../support/tls.js';
 import { closeTestBed, openTestBed, testAccount, testStore } from '../../support/s3.js';
 
 let store: S3Store;
@@ -129,6 +130,23 @@ describe('the direct data path', () => {
         viaDirect.destroy();
         viaSdk.destroy();
       }
+    }
+  });
+
+  it('an untrusted TLS certificate is refused with the same words by both paths', async () => {
+    const tls = await startSelfSignedServer(dir);
+    const account = testAccount();
+    const endpoint = { ...account.endpoint, endpoint: tls.url, forcePathStyle: true };
+    const viaDirect = testStore({ ...account, endpoint }, 'direct');
+    const viaSdk = testStore({ ...account, endpoint }, 'sdk');
+    try {
+      const a = await failure(viaDirect.headObject(bucket, 'k'));
+      expect(a).toEqual(await failure(viaSdk.headObject(bucket, 'k')));
+      expect(a).toMatchObject({ code: 'TlsError', message: expect.stringMatching(/certificate/) });
+    } finally {
+      viaDirect.destroy();
+      viaSdk.destroy();
+      await tls.close();
     }
   });
 
