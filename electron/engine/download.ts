@@ -1,7 +1,7 @@
 // One object to one file: ranged GETs in parallel, written at their offsets into a temporary file
 // beside the target, verified, then renamed into place.
 
-import { open, rename, rm, stat, utimes, writeFile, type FileHandle } from 'node:fs/promises';
+import { rename, rm, stat, utimes, type FileHandle } from 'node:fs/promises';
 import { constants as fsConstants } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -18,6 +18,7 @@ import { Transfer } from './transfer.js';
 import { withRetry } from './retry.js';
 import { MTIME_METADATA, objectModTime, parseModTime } from './modTime.js';
 import { DEFAULT_SETTINGS, retryPolicy } from './settings.js';
+import { openTemp } from './localLinks.js';
 import type { ObjectInfo } from './s3/store.js';
 
 export interface DownloadJob {
@@ -76,24 +77,21 @@ export class DownloadTransfer extends Transfer<DownloadJob> {
     const info: ObjectInfo = job.listed
       ? { key: job.key, size: job.listed.size, etag: job.listed.etag, lastModified: job.listed.lastModified, headers: {} }
       : await ctx.store.headObject(job.bucket, job.key, transferCallOptions(ctx, meter, signal));
-    // The temporary file's folder is the target's: made and checked, and no planted link at the temporary name.
-    await ctx.folders.prepareFile(temp, job.root);
+    // The temporary file's folder is the target's, made and checked; a link planted at the
+    // temporary name is removed when opening it finds one (openTemp).
+    await ctx.folders.prepareFolder(temp, job.root);
     const check = await this.etagCheck(info);
     let verified: VerifyResult;
     if (info.size === 0) {
       meter.plan(0, []);
       // No GET brings an empty object's metadata: its stored time needs a HEAD (when a listing spared one).
       if (job.listed && job.modTime === undefined) this.learnModTime((await ctx.store.headObject(job.bucket, job.key, transferCallOptions(ctx, meter, signal))).headers.metadata);
-      await writeFile(temp, '').catch((error: unknown) => {
-        throw fromFsError(error, temp);
-      });
+      await (await openTemp(temp, OPEN_NEW_W)).close();
       verified = await this.compare(check, md5(new Uint8Array()).toString('hex'));
     } else {
       const resume = await this.startOrResume(info);
       if (resume.ranges.size === 0 && info.size <= SMALL_OBJECT_BYTES) return this.finish(await this.fetchWhole(temp, info, check));
-      const file = await open(temp, resume.ranges.size > 0 ? OPEN_EXISTING : OPEN_NEW_RW).catch((error: unknown) => {
-        throw fromFsError(error, temp);
-      });
+      const file = await openTemp(temp, resume.ranges.size > 0 ? OPEN_EXISTING : OPEN_NEW_RW);
       try {
         verified = await this.fetchRanges(file, temp, info, check, resume);
         // A large file is flushed before it takes the target's name, so a power cut cannot leave a
@@ -171,9 +169,7 @@ export class DownloadTransfer extends Transfer<DownloadJob> {
     meter.addBytes(0, info.size);
     meter.segmentStatus(0, 'done');
     const verified = await this.compare(check, etag);
-    const file = await open(temp, OPEN_NEW_W).catch((error: unknown) => {
-      throw fromFsError(error, temp);
-    });
+    const file = await openTemp(temp, OPEN_NEW_W);
     try {
       await file.writev(chunks).catch((error: unknown) => {
         throw fromFsError(error, temp);

@@ -3,7 +3,7 @@
 import { mkdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { FerryError, fromFsError } from './errors.js';
-import { assertInsideReal, realFolder, removeLinkAt } from './localLinks.js';
+import { assertInsideReal, realFolder } from './localLinks.js';
 
 export class FolderCache {
   private readonly made = new Map<string, Promise<void>>();
@@ -42,12 +42,11 @@ export class FolderCache {
   }
 
   /**
-   * Readies `file` to be opened for writing: its folder as ensure() makes it, and no symbolic link
-   * standing at its name (looked at every time: files, unlike folders, are many).
+   * Readies the folder of `file`, which is then opened for writing without following a link at its
+   * name (O_NOFOLLOW: download.ts openTemp removes a planted one).
    */
-  async prepareFile(file: string, root?: string): Promise<void> {
+  async prepareFolder(file: string, root?: string): Promise<void> {
     await this.ensure(path.dirname(file), root);
-    await removeLinkAt(file);
   }
 
   /** A new batch checks again: the user may have removed a folder in between. */

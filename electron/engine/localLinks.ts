@@ -1,6 +1,6 @@
 // Symbolic links inside a download's folder: never followed, so no key writes outside the folder the user chose.
 
-import { lstat, mkdir, realpath, unlink } from 'node:fs/promises';
+import { lstat, mkdir, open, realpath, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { FerryError, fromFsError } from './errors.js';
 
@@ -59,5 +59,23 @@ export async function removeLinkAt(file: string): Promise<void> {
   if (!stats?.isSymbolicLink()) return;
   await unlink(file).catch((error: unknown) => {
     if (codeOf(error) !== 'ENOENT') throw fromFsError(error, file);
+  });
+}
+
+/**
+ * Opens a download's temporary file, never through a symbolic link: the name is Ferry's own, so a
+ * link there was planted, and writing through it would put the object wherever it points.
+ * O_NOFOLLOW refuses it (ELOOP); the link is removed and the open tried once more. One call per
+ * file in the usual case, instead of an lstat before every open.
+ */
+export async function openTemp(temp: string, flags: number): Promise<FileHandle> {
+  try {
+    return await open(temp, flags);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ELOOP') throw fromFsError(error, temp);
+  }
+  await removeLinkAt(temp);
+  return open(temp, flags).catch((error: unknown) => {
+    throw fromFsError(error, temp);
   });
 }

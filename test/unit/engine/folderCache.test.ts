@@ -1,7 +1,9 @@
+import { constants } from 'node:fs';
 import { lstat, mkdir, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FolderCache } from '../../../electron/engine/folderCache.js';
+import { openTemp } from '../../../electron/engine/localLinks.js';
 import { removeDir, tempDir } from '../../support/files.js';
 
 let base: string;
@@ -65,15 +67,18 @@ describe('FolderCache.ensure with a root', () => {
   });
 });
 
-describe('FolderCache.prepareFile', () => {
-  it('removes a link at a temporary file\'s name, never what it points to', async () => {
+describe('openTemp (a download\'s temporary file)', () => {
+  it('replaces a link planted at the name with a new file, and never writes what it points to', async () => {
     await mkdir(root);
     const victim = path.join(outside, 'victim');
     await writeFile(victim, 'untouched');
     const temp = path.join(root, '.f.ferry-download');
     await symlink(victim, temp);
-    await new FolderCache().prepareFile(temp, root);
-    await expect(lstat(temp)).rejects.toMatchObject({ code: 'ENOENT' });
+    const file = await openTemp(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW);
+    await file.write('the object');
+    await file.close();
+    expect((await lstat(temp)).isSymbolicLink()).toBe(false);
+    expect(await readFile(temp, 'utf8')).toBe('the object');
     expect(await readFile(victim, 'utf8')).toBe('untouched');
   });
 
@@ -81,7 +86,7 @@ describe('FolderCache.prepareFile', () => {
     await mkdir(root);
     const temp = path.join(root, '.f.ferry-download');
     await writeFile(temp, 'partial');
-    await new FolderCache().prepareFile(temp, root);
+    await (await openTemp(temp, constants.O_RDWR | constants.O_NOFOLLOW)).close();
     expect(await readFile(temp, 'utf8')).toBe('partial');
   });
 });
