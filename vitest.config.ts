@@ -8,8 +8,9 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
-          // Projects run one after another: two that share the S3 server must not overlap (one restarts it).
-          sequence: { groupOrder: 0 },
+          // Two groups: unit, integration and e2e together (e2e spends its first run seeding a bucket),
+          // then integration-sdk, which must not overlap integration (both restart the S3 server).
+          sequence: { groupOrder: 1 },
         },
       },
       {
@@ -50,7 +51,7 @@ export default defineConfig({
           testTimeout: 300_000,
           hookTimeout: 45 * 60_000,
           fileParallelism: false,
-          sequence: { groupOrder: 3 },
+          sequence: { groupOrder: 1 },
         },
       },
     ],
