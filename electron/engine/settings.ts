@@ -65,7 +65,7 @@ export interface TransferSettings {
 export type DataPath = 'direct' | 'sdk';
 const DATA_PATHS: readonly DataPath[] = ['direct', 'sdk'];
 
-/** The data path FERRY_DATA_PATH names, else 'direct'; any other value is refused when settings resolve. */
+/** The data path FERRY_DATA_PATH names (read once, at start), else 'direct'; any other value is refused when settings resolve. */
 function defaultDataPath(): DataPath {
   const given = process.env.FERRY_DATA_PATH;
   return given === undefined || given === '' ? 'direct' : (given as DataPath);
@@ -121,7 +121,7 @@ const BOUNDS: Record<Exclude<keyof TransferSettings, 'crc32' | 'adaptive' | 'dat
 
 /** Defaults overlaid with the user's choices; a value outside its documented limits is an error. */
 export function resolveSettings(overrides: Partial<TransferSettings> = {}): TransferSettings {
-  const merged: TransferSettings = { ...DEFAULT_SETTINGS, dataPath: defaultDataPath() };
+  const merged: TransferSettings = { ...DEFAULT_SETTINGS };
   if (!DATA_PATHS.includes(merged.dataPath)) {
     throw new FerryError('InvalidInput', `FERRY_DATA_PATH must be direct or sdk, not ${JSON.stringify(merged.dataPath)}.`);
   }

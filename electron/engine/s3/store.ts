@@ -268,6 +268,35 @@ function headerInput(given: ObjectHeaders | undefined) {
   };
 }
 
+/**
+ * An object or a part PUT through the direct path with its length and checksums (Content-MD5, and
+ * the CRC32 where one is sent); the answer's headers, once its (empty) body is read.
+ */
+async function directPut(
+  direct: DirectPath,
+  route: DirectRoute,
+  input: { bucket: string; key: string; query?: Record<string, string>; headers?: Record<string, string>; length: number; md5: string; crc32?: string },
+  body: Readable | Uint8Array,
+  signal?: AbortSignal,
+): Promise<Record<string, string>> {
+  const response = await direct.send(route, {
+    method: 'PUT',
+    bucket: input.bucket,
+    key: input.key,
+    query: input.query,
+    headers: {
+      ...input.headers,
+      'content-length': String(input.length),
+      'content-md5': input.md5,
+      ...(input.crc32 ? { 'x-amz-checksum-crc32': input.crc32 } : {}),
+    },
+    body,
+    signal,
+  });
+  await response.body.dump();
+  return response.headers;
+}
+
 /** HeadObject's answer, read from the response headers as the SDK's deserializer reads them. */
 function objectInfoFromHeaders(key: string, headers: Record<string, string>): ObjectInfo {
   const lastModified = headers['last-modified'] ? new Date(headers['last-modified']) : undefined;
@@ -455,21 +484,8 @@ export class S3Store {
         input.bucket,
         (route, direct) =>
           withCountedBody(input.body, options.onBytes, async (body) => {
-            const response = await direct.send(route, {
-              method: 'PUT',
-              bucket: input.bucket,
-              key: input.key,
-              headers: {
-                ...requestHeaders(input.headers),
-                'content-length': String(input.body.byteLength),
-                'content-md5': input.md5,
-                ...(input.crc32 ? { 'x-amz-checksum-crc32': input.crc32 } : {}),
-              },
-              body,
-              signal: abortSignal,
-            });
-            await response.body.dump();
-            return { etag: bareEtag(response.headers.etag), serverSideEncryption: response.headers['x-amz-server-side-encryption'] };
+            const headers = await directPut(direct, route, { ...input, length: input.body.byteLength, headers: requestHeaders(input.headers) }, body, abortSignal);
+            return { etag: bareEtag(headers.etag), serverSideEncryption: headers['x-amz-server-side-encryption'] };
           }, options.throttle),
         async () => {
           const out = await withCountedBody(input.body, options.onBytes, (Body) => this.client.send(
@@ -522,21 +538,8 @@ export class S3Store {
           input.bucket,
           (route, direct) =>
             withCountedBody(input.body, options.onBytes, async (body) => {
-              const response = await direct.send(route, {
-                method: 'PUT',
-                bucket: input.bucket,
-                key: input.key,
-                query: { partNumber: String(input.partNumber), uploadId: input.uploadId },
-                headers: {
-                  'content-length': String(bodyLength(input.body)),
-                  'content-md5': input.md5,
-                  ...(input.crc32 ? { 'x-amz-checksum-crc32': input.crc32 } : {}),
-                },
-                body,
-                signal: abortSignal,
-              });
-              await response.body.dump();
-              return bareEtag(response.headers.etag);
+              const query = { partNumber: String(input.partNumber), uploadId: input.uploadId };
+              return bareEtag((await directPut(direct, route, { ...input, query, length: bodyLength(input.body) }, body, abortSignal)).etag);
             }, options.throttle),
           async () => {
             const out = await withCountedBody(input.body, options.onBytes, (Body) =>
