@@ -524,7 +524,7 @@ function syncNotes(extra: number, excluded: number): void {
   if (excluded > 0) process.stderr.write(`ferry: ${excluded} item${excluded === 1 ? '' : 's'} left out by --exclude.\n`);
 }
 
-/** The version in package.json: two folders up from this file, as from the bundle (dist/cli/ferry.mjs). */
+/** The version in package.json: two folders up from this file, as from the bundle (dist/cli/ferry.cjs). */
 function ferryVersion(): string {
   try {
     const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');

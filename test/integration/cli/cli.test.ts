@@ -74,7 +74,27 @@ describe('ferry command line', () => {
     const { version } = JSON.parse(await readFile(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
     const result = await ferry(['--version']);
     expect(result).toMatchObject({ code: 0, stdout: `${version}\n`, stderr: '' });
-    expect(await exists(path.join(repoRoot, 'dist', 'cli', 'ferry.mjs'))).toBe(true);
+    expect(await exists(path.join(repoRoot, 'dist', 'cli', 'ferry.cjs'))).toBe(true);
+  });
+
+  it('starts from its code cache, and a damaged cache is refused and written anew, never run', async () => {
+    const cacheFile = path.join(repoRoot, 'dist', 'cli', 'ferry.cjs.v8cache');
+    const { version } = JSON.parse(await readFile(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+    await ferry(['--version']);
+    const good = await readFile(cacheFile);
+    const stamp = good.subarray(0, good.indexOf(10)).toString('latin1');
+    // The bundle's size and time, Node's version and CPU, and the CRC-32 of the compiled code.
+    expect(stamp).toMatch(new RegExp(`^\\d+ [\\d.]+ ${process.version.replace(/\./g, '\\.')} ${process.arch} \\d+$`));
+    // One byte of the compiled code flipped; then the code cut short; then no line at all.
+    const flipped = Buffer.from(good);
+    flipped.writeUInt8(flipped.readUInt8(flipped.length - 100) ^ 0xff, flipped.length - 100);
+    for (const damaged of [flipped, good.subarray(0, good.length - 1000), Buffer.from('not a cache')]) {
+      await writeFile(cacheFile, damaged);
+      expect(await ferry(['--version'])).toMatchObject({ code: 0, stdout: `${version}\n`, stderr: '' });
+      const rewritten = await readFile(cacheFile);
+      expect(rewritten.subarray(0, rewritten.indexOf(10)).toString('latin1')).toMatch(/^\d+ [\d.]+ v\S+ \S+ \d+$/);
+      expect(rewritten.equals(damaged)).toBe(false);
+    }
   });
 
   it('refuses a bad flag value with a usage message', async () => {
