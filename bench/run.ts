@@ -13,7 +13,9 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { framesRun } from './frames.js';
-import { commandFor, type Direction, type Endpoint, type Tool } from './clients.js';
+import { commandFor, type Command, type Direction, type Endpoint, type Tool } from './clients.js';
+import { ensureManyObjects, manyBucketName, MANY_PREFIX } from './manyObjects.js';
+import { S3Store } from '../electron/engine/s3/store.js';
 import { startLatencyProxy, type LinkShape } from './latencyProxy.js';
 
 // The SDK's notice that its 2027 releases need Node 22: versions are pinned, so it is noise here.
@@ -44,6 +46,9 @@ const { values: flags } = parseArgs({
     // Only this: a second sync of N unchanged files (default 20,000) to the local Swift, Ferry beside `aws s3 sync` and `rclone sync`.
     sync: { type: 'boolean', default: false },
     'sync-files': { type: 'string' },
+    // Only this: a prefix of N objects (default 100,000) listed complete by Ferry, the AWS CLI and rclone.
+    list: { type: 'boolean', default: false },
+    'list-objects': { type: 'string' },
   },
 });
 const quick = flags.quick ?? false;
@@ -120,9 +125,9 @@ interface Measured {
 }
 
 /** Starts one command pinned to core 0 under /usr/bin/time (GNU time: its child is the command itself, taskset execs it). */
-function spawnTimed(file: string, args: string[], env: Record<string, string>): ChildProcess {
+function spawnTimed(file: string, args: string[], env: Record<string, string>, stdout: 'ignore' | 'pipe' = 'ignore'): ChildProcess {
   const timeArgs = ['-f', 'BENCH %e %U %S %M', ...(os.cpus().length > 1 ? ['taskset', '-c', '0'] : []), file, ...args];
-  return spawn('/usr/bin/time', timeArgs, { env: { PATH: process.env.PATH ?? '', HOME: os.homedir(), FERRY_REPORT_LOOP_DELAY: '1', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  return spawn('/usr/bin/time', timeArgs, { env: { PATH: process.env.PATH ?? '', HOME: os.homedir(), FERRY_REPORT_LOOP_DELAY: '1', ...env }, stdio: ['ignore', stdout, 'pipe'] });
 }
 
 /** What /usr/bin/time (and Ferry's loop-delay report) wrote to stderr. */
@@ -143,8 +148,9 @@ function parseTimed(status: number | null, stderr: string): Measured {
  * Runs one command pinned to core 0 under /usr/bin/time: wall seconds, CPU seconds, peak RSS.
  * Asynchronous on purpose: the latency proxy lives in this process and must keep forwarding.
  */
-async function measure(file: string, args: string[], env: Record<string, string>, limitS = COMMAND_LIMIT_S): Promise<Measured> {
-  const child = spawnTimed(file, args, env);
+async function measure(file: string, args: string[], env: Record<string, string>, limitS = COMMAND_LIMIT_S, onStdout?: (chunk: Buffer) => void): Promise<Measured> {
+  const child = spawnTimed(file, args, env, onStdout ? 'pipe' : 'ignore');
+  if (onStdout) child.stdout?.on('data', onStdout);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-64 * 1024);
@@ -520,6 +526,11 @@ async function main(): Promise<void> {
     await syncRun(Number(flags['sync-files'] ?? 20_000));
     return;
   }
+  if (flags.list) {
+    pin(process.pid, 1);
+    await listRun(Number(flags['list-objects'] ?? 100_000));
+    return;
+  }
   if (flags['rss-gib']) {
     pin(process.pid, 1);
     await rssRun(Number(flags['rss-gib']));
@@ -651,16 +662,7 @@ async function syncRun(count: number): Promise<void> {
     }
     await writeFile(path.join(folder, '.complete'), '');
   }
-  const script = path.join(root, 'scripts/s3-server.sh');
-  const running = spawnSync('bash', [script, 'status'], { stdio: 'ignore' }).status === 0;
-  if (!running) execFileSync('bash', [script, 'start'], { stdio: 'inherit' });
-  const env = Object.fromEntries(
-    execFileSync('bash', [script, 'env'], { encoding: 'utf8' })
-      .split('\n')
-      .map((line) => /^export ([A-Z0-9_]+)=(.*)$/.exec(line))
-      .filter((m): m is RegExpExecArray => m !== null)
-      .map((m) => [m[1], m[2]]),
-  ) as Record<string, string>;
+  const env = swiftEnv();
   const base: Endpoint = { url: env.FERRY_TEST_ENDPOINT ?? 'http://127.0.0.1:18080', accessKey: 'test:tester', secretKey: 'testing', region: 'us-east-1' };
   const bucket = 'bench';
   const prefix = `sync-${count}/`;
@@ -701,6 +703,88 @@ async function syncRun(count: number): Promise<void> {
   await mkdir(path.join(root, 'bench', 'results'), { recursive: true });
   await writeFile(path.join(root, 'bench', 'results', 'sync.json'), JSON.stringify({ files: count, firstSyncSeconds: seeded0.seconds, server: base.url, runs, rows, at: new Date().toISOString() }, null, 2));
   process.stdout.write('\nWrote bench/results/sync.json.\n');
+}
+
+/**
+ * `--list`: one prefix of `count` objects listed complete (every key, recursively) by Ferry's
+ * `ls`, `aws s3 ls` and `rclone ls`, each printing a line per object (counted: a listing that
+ * stops short fails the run). On the discarding endpoint the keys are generated; on the local Swift
+ * the bucket the end-to-end tests browse (bench/manyObjects.ts), seeded once and kept.
+ */
+async function listRun(count: number): Promise<void> {
+  const rows: { server: string; tool: Tool; seconds: number[]; cpu: number[]; rssMiB: number; loopP99?: number; lines: number[] }[] = [];
+  const listServers = servers.filter((s) => ALL_SERVERS.includes(s));
+  for (const server of listServers) {
+    let base: Endpoint;
+    let bucket: string;
+    let prefix: string;
+    let stop = () => undefined as void;
+    if (server === 'discard') {
+      const discard = await startDiscard(['--small-files', `${count}:0:4096`]);
+      stop = () => discard.child.kill('SIGTERM');
+      base = { url: discard.url, accessKey: 'bench', secretKey: 'bench', region: 'us-east-1' };
+      bucket = 'bench';
+      prefix = 'gen/small/';
+    } else {
+      const env = swiftEnv();
+      base = { url: env.FERRY_TEST_ENDPOINT ?? 'http://127.0.0.1:18080', accessKey: 'test:tester', secretKey: 'testing', region: 'us-east-1' };
+      bucket = manyBucketName(count);
+      prefix = MANY_PREFIX;
+      const store = new S3Store({ endpoint: { endpoint: base.url, region: base.region, forcePathStyle: true }, credentials: { accessKeyId: base.accessKey, secretAccessKey: base.secretKey }, retry: { maxAttempts: 5, baseDelayMs: 200, maxDelayMs: 5_000 }, maxSockets: 64, idleTimeoutMs: 60_000 });
+      const began = Date.now();
+      await ensureManyObjects(store, bucket, count);
+      process.stdout.write(`swift: ${count} objects in s3://${bucket}/${prefix} (${Math.round((Date.now() - began) / 1000)} s to check or seed)\n`);
+    }
+    for (const tool of tools.filter((t) => t === 'ferry' || t === 'awscli' || t === 'rclone')) {
+      const samples: Measured[] = [];
+      const lines: number[] = [];
+      for (let run = 0; run < runs; run++) {
+        const c = listCommand(tool, base, bucket, prefix);
+        let counted = 0;
+        const r = await measure(c.file, c.args, c.env, COMMAND_LIMIT_S, (chunk) => {
+          for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) counted++;
+        });
+        lines.push(counted);
+        if (!r.ok || counted !== count) throw new Error(`${tool} listed ${counted} of ${count} objects on ${server}${r.ok ? '' : `: ${r.stderr}`}`);
+        samples.push(r);
+      }
+      const loops = samples.map((s) => s.loopP99).filter((v): v is number => v !== undefined);
+      rows.push({ server, tool, seconds: samples.map((s) => s.seconds), cpu: samples.map((s) => s.cpu), rssMiB: Math.round(median(samples.map((s) => s.rssKiB)) / 1024), loopP99: loops.length ? median(loops) : undefined, lines });
+      const row = rows.at(-1);
+      process.stdout.write(`${server.padEnd(8)} list ${count} objects  ${tool.padEnd(8)} ${row?.seconds.map((v) => v.toFixed(2)).join(' / ')} s wall  ${row?.cpu.map((v) => v.toFixed(2)).join(' / ')} CPU-s  ${row?.rssMiB} MiB${row?.loopP99 !== undefined ? `  loop p99 ${row.loopP99} ms` : ''}\n`);
+    }
+    stop();
+  }
+  for (const server of listServers) {
+    const ferry = rows.find((r) => r.server === server && r.tool === 'ferry');
+    const rclone = rows.find((r) => r.server === server && r.tool === 'rclone');
+    if (ferry && rclone) process.stdout.write(`${server}: Ferry's time ÷ rclone's (medians): ${(median(ferry.seconds) / median(rclone.seconds)).toFixed(2)}\n`);
+  }
+  await mkdir(path.join(root, 'bench', 'results'), { recursive: true });
+  await writeFile(path.join(root, 'bench', 'results', 'list.json'), JSON.stringify({ objects: count, runs, rows, at: new Date().toISOString() }, null, 2));
+  process.stdout.write('\nWrote bench/results/list.json.\n');
+}
+
+/** Each tool's command for a complete, recursive listing of s3://bucket/prefix, a line per object. */
+function listCommand(tool: Tool, endpoint: Endpoint, bucket: string, prefix: string): Command {
+  const c = commandFor(tool, 'down', endpoint, os.tmpdir(), bucket, prefix, true);
+  if (tool === 'ferry') return { ...c, args: [c.args[0] as string, 'ls', `s3://${bucket}/${prefix}`, '--recursive', '--endpoint', endpoint.url, '--path-style'] };
+  if (tool === 'awscli') return { ...c, args: ['--endpoint-url', endpoint.url, 's3', 'ls', `s3://${bucket}/${prefix}`, '--recursive'] };
+  return { ...c, args: ['ls', `bench:${bucket}/${prefix}`, '--config', '/dev/null'] };
+}
+
+/** The local Swift's test environment (scripts/s3-server.sh env), started if it is not running. */
+function swiftEnv(): Record<string, string> {
+  const script = path.join(root, 'scripts/s3-server.sh');
+  const running = spawnSync('bash', [script, 'status'], { stdio: 'ignore' }).status === 0;
+  if (!running) execFileSync('bash', [script, 'start'], { stdio: 'inherit' });
+  return Object.fromEntries(
+    execFileSync('bash', [script, 'env'], { encoding: 'utf8' })
+      .split('\n')
+      .map((line) => /^export ([A-Z0-9_]+)=(.*)$/.exec(line))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => [m[1], m[2]]),
+  ) as Record<string, string>;
 }
 
 function markdown(rows: Row[]): string {
