@@ -36,6 +36,7 @@ import type { DataPath } from '../settings.js';
 import { createS3Client, type S3Credentials } from './client.js';
 import { DirectPath, UseSdkPath, type DirectRoute } from './directPath.js';
 import { translateS3Error, type ErrorContext } from './errorMap.js';
+import { TimeSlice } from '../timeSlice.js';
 
 export interface ObjectInfo {
   key: string;
@@ -713,9 +714,19 @@ export class S3Store {
     };
   }
 
-  /** Every object under a prefix, in key order (key ranges listed side by side). */
+  /**
+   * Every object under a prefix, in key order (key ranges listed side by side). What the reader
+   * does with each entry runs between two of them, so the event loop is handed back every few
+   * milliseconds (timeSlice.ts): planning over a long listing never holds it for long.
+   */
   async *listAll(bucket: string, prefix: string, options: CallOptions = {}): AsyncGenerator<ListEntry> {
-    for await (const page of this.listPages(bucket, prefix, undefined, options)) yield* page.objects;
+    const slice = new TimeSlice();
+    for await (const page of this.listPages(bucket, prefix, undefined, options)) {
+      for (const entry of page.objects) {
+        if (slice.due()) await slice.yield();
+        yield entry;
+      }
+    }
   }
 
   /**

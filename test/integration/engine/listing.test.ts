@@ -62,4 +62,31 @@ describe('listing key ranges side by side', () => {
     expect(await listing(8, '', '/')).toEqual(one);
     expect(await listing(8, 'many/', '/')).toEqual(await listing(1, 'many/', '/'));
   });
+
+  it('hands the event loop back every few milliseconds while a reader works through a long listing', async () => {
+    // A reader that spends 0.2 ms on each of many/'s 1,500 keys (the first page alone is 1,000):
+    // between two runs of a timer, it may get through one slice's worth of entries, not a page.
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    let run = 0;
+    let longest = 0;
+    let seen = ticks;
+    let count = 0;
+    try {
+      for await (const entry of store.listAll(bucket, 'many/')) {
+        expect(entry.key.startsWith('many/')).toBe(true);
+        count++;
+        if (ticks === seen) run++;
+        else [seen, run] = [ticks, 1];
+        longest = Math.max(longest, run);
+        const until = performance.now() + 0.2;
+        while (performance.now() < until);
+      }
+    } finally {
+      clearInterval(timer);
+    }
+    expect(count).toBe(1_500);
+    // A 5 ms slice is 25 such entries; without slices a whole page (1,000) went by between ticks.
+    expect(longest).toBeLessThan(500);
+  });
 });
