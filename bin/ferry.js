@@ -37,13 +37,8 @@ async function entry() {
   const built = statSync(bundle, { throwIfNoEntry: false })?.mtimeMs ?? 0;
   if (built >= newestSource()) return bundle;
   try {
-    const { buildCli } = await import('./build-cli.js');
-    // Written whole and renamed into place: two commands started at once never read half a bundle.
-    const text = await buildCli(root);
-    mkdirSync(path.dirname(bundle), { recursive: true });
-    const temp = `${bundle}.${process.pid}.tmp`;
-    writeFileSync(temp, text);
-    renameSync(temp, bundle);
+    const { buildCli, writeCli } = await import('./build-cli.js');
+    writeCli(root, await buildCli(root), { mkdirSync, writeFileSync, renameSync });
     return bundle;
   } catch (error) {
     if (error?.code !== 'ERR_MODULE_NOT_FOUND') process.stderr.write(`ferry: could not build the command line (${error?.message ?? error}); running it from source.\n`);

@@ -33,9 +33,9 @@ export function testAccount(role: 'owner' | 'reader' = 'owner'): TestAccount {
 }
 
 /** A store for the test account; its data path is FERRY_DATA_PATH's unless one is named. */
-export function testStore(account = testAccount(), dataPath?: DataPath): S3Store {
+export function testStore(account = testAccount(), dataPath?: DataPath, options: { listWorker?: boolean } = {}): S3Store {
   const settings = resolveSettings({ maxAttempts: 3, baseRetryDelayMs: 50, offlineWaitMs: 20_000, dataPath });
-  return new S3Store({ endpoint: account.endpoint, credentials: account.credentials, retry: retryPolicy(settings), maxSockets: 32, idleTimeoutMs: 60_000, dataPath: settings.dataPath });
+  return new S3Store({ endpoint: account.endpoint, credentials: account.credentials, retry: retryPolicy(settings), maxSockets: 32, idleTimeoutMs: 60_000, dataPath: settings.dataPath, ...options });
 }
 
 export function testEngine(options: Partial<EngineOptions> = {}, account = testAccount()): TransferEngine {

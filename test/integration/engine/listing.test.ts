@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { S3Store } from '../../../electron/engine/s3/store.js';
 import { mapInFlight } from '../../../electron/engine/inFlight.js';
 import { compareKeys } from '../../../electron/engine/s3/listRanges.js';
-import { closeTestBed, openTestBed, testEngine } from '../../support/s3.js';
+import { closeTestBed, openTestBed, testEngine, testStore } from '../../support/s3.js';
 
 let store: S3Store;
 let bucket: string;
@@ -88,5 +88,40 @@ describe('listing key ranges side by side', () => {
     expect(count).toBe(1_500);
     // A 5 ms slice is 25 such entries; without slices a whole page (1,000) went by between ticks.
     expect(longest).toBeLessThan(500);
+  });
+
+  it('reads the pages after the first on a worker thread: the same keys, errors and cancelling as on the loop', async () => {
+    const onLoop = testStore(undefined, undefined, { listWorker: false });
+    const all = async (from: S3Store) => {
+      const out: string[] = [];
+      for await (const entry of from.listAll(bucket, 'many/')) out.push(entry.key);
+      return out;
+    };
+    try {
+      const before = store.pagesFromWorker;
+      const viaWorker = await all(store);
+      expect(store.pagesFromWorker).toBeGreaterThan(before);
+      expect(viaWorker).toEqual(await all(onLoop));
+      expect(onLoop.pagesFromWorker).toBe(0);
+      const first = await store.listPage({ bucket, prefix: 'many/', maxKeys: 100 });
+      expect(first.nextToken).toBeDefined();
+      // A page after the first (a token) of a bucket that is not there: the same error either way.
+      const missing = { bucket: `${bucket}-missing`, prefix: 'many/', maxKeys: 100, token: first.nextToken };
+      const [worker, loop] = await Promise.allSettled([store.listPage(missing), onLoop.listPage(missing)]);
+      expect(worker.status).toBe('rejected');
+      expect(loop.status).toBe('rejected');
+      const reason = (r: PromiseSettledResult<unknown>) => (r.status === 'rejected' ? (r.reason as { code: string; message: string }) : undefined);
+      expect(reason(worker)?.code).toBe('NoSuchBucket');
+      expect(reason(worker)).toMatchObject({ code: reason(loop)?.code, message: reason(loop)?.message });
+      // The second page, cancelled while the worker reads it.
+      const controller = new AbortController();
+      const second = store.listPage({ bucket, prefix: 'many/', maxKeys: 100, token: first.nextToken }, { signal: controller.signal });
+      controller.abort();
+      await expect(second).rejects.toMatchObject({ code: 'Cancelled' });
+      const again = await store.listPage({ bucket, prefix: 'many/', maxKeys: 100, token: first.nextToken });
+      expect(again.objects.map((o) => o.key)).toEqual(viaWorker.slice(100, 200));
+    } finally {
+      onLoop.destroy();
+    }
   });
 });
