@@ -7,7 +7,8 @@
 // on the loop. A worker that cannot start (or stops) leaves the listing to the loop, as before.
 
 import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
@@ -82,7 +83,14 @@ function stopped(): Error {
  */
 export function workerScript(): { file: URL } | { code: string } {
   const here = import.meta.url;
-  if (here.endsWith('.cjs')) return { file: new URL('./list-worker.cjs', here) };
+  if (here.endsWith('.cjs')) {
+    // The command line's bundle: the worker's own bundle, compiled with its code cache by the
+    // command line's loader (bin/load-bundle.cjs; the cache is written once the program is in).
+    const bundle = fileURLToPath(new URL('./list-worker.cjs', here));
+    const loader = fileURLToPath(new URL('../../bin/load-bundle.cjs', here));
+    if (!existsSync(loader)) return { file: pathToFileURL(bundle) };
+    return { code: `require(${JSON.stringify(loader)}).loadBundle(${JSON.stringify(bundle)}).save();` };
+  }
   if (!here.endsWith('.ts')) return { file: new URL('./listWorker.js', here) };
   // tsx's ES-module API (its package exports name index.mjs for import, index.cjs for require).
   const tsx = pathToFileURL(createRequire(here).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
