@@ -22,7 +22,7 @@ import { PartBuffers } from './partBuffers.js';
 import type { RetryNotice } from './retry.js';
 import { RateLimit } from './rateLimit.js';
 import { ProgressHub, TransferMeter, type EventSink } from './progress.js';
-import { S3Store, type ListPage, type MultipartUploadInfo, type ObjectInfo } from './s3/store.js';
+import { S3Store, type ListPage, type ListWorkerUse, type MultipartUploadInfo, type ObjectInfo } from './s3/store.js';
 import type { S3Credentials } from './s3/client.js';
 import { resolveSettings, retryPolicy, type TransferSettings } from './settings.js';
 import { UploadTransfer, type UploadJob } from './upload.js';
@@ -35,6 +35,12 @@ export interface EngineOptions {
   onEvent?: EventSink;
   /** Records unfinished transfers so they resume; without it, an interrupted upload is aborted. */
   journal?: Journal;
+  /**
+   * Which listing pages are parsed on the listing worker (s3/listWorker.ts): 'after-first' (the
+   * default: a one-page listing starts nothing), or 'all', the worker started at once (the app:
+   * long-lived, its event loop is the window's).
+   */
+  listWorker?: ListWorkerUse;
 }
 
 export interface BatchResult {
@@ -88,6 +94,7 @@ export class TransferEngine {
       idleTimeoutMs: this.settings.idleTimeoutMs,
       listsInFlight: this.settings.listsInFlight,
       dataPath: this.settings.dataPath,
+      listWorker: options.listWorker,
     });
     if (options.onEvent) this.listeners.add(options.onEvent);
     const hub = new ProgressHub((event) => this.emit(event), this.settings.progressIntervalMs);

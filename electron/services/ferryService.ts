@@ -267,6 +267,8 @@ export class FerryService {
           credentials: await this.accounts.credentialsOf(account),
           settings: { partsInFlight, filesInFlight, bandwidthLimit, ...this.options.settings },
           journal: new Journal(this.options.stateDir),
+          // The app's event loop is the window's: every listing page is parsed on the worker.
+          listWorker: 'all',
         });
         created.on((event) => {
           queue.onTransferEvent(event);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { removeDir, sha256File, tempDir } from './files.js';
 import type { S3Endpoint } from '../../shared/account.js';
 import { TransferEngine, type EngineOptions } from '../../electron/engine/engine.js';
-import { S3Store } from '../../electron/engine/s3/store.js';
+import { S3Store, type ListWorkerUse } from '../../electron/engine/s3/store.js';
 import { resolveSettings, retryPolicy, type DataPath } from '../../electron/engine/settings.js';
 
 export interface TestAccount {
@@ -33,7 +33,7 @@ export function testAccount(role: 'owner' | 'reader' = 'owner'): TestAccount {
 }
 
 /** A store for the test account; its data path is FERRY_DATA_PATH's unless one is named. */
-export function testStore(account = testAccount(), dataPath?: DataPath, options: { listWorker?: boolean } = {}): S3Store {
+export function testStore(account = testAccount(), dataPath?: DataPath, options: { listWorker?: ListWorkerUse } = {}): S3Store {
   const settings = resolveSettings({ maxAttempts: 3, baseRetryDelayMs: 50, offlineWaitMs: 20_000, dataPath });
   return new S3Store({ endpoint: account.endpoint, credentials: account.credentials, retry: retryPolicy(settings), maxSockets: 32, idleTimeoutMs: 60_000, dataPath: settings.dataPath, ...options });
 }

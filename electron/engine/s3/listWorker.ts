@@ -153,6 +153,11 @@ export class ListWorker {
     });
   }
 
+  /** Starts the worker now instead of on the first page (the app: its first listing does not wait for it). */
+  start(): void {
+    this.started();
+  }
+
   close(): void {
     const worker = this.worker;
     this.worker = undefined;

@@ -40,6 +40,9 @@ import { TimeSlice } from '../timeSlice.js';
 import { bareEtag, listObjectsInput, toListPage, type ListEntry, type ListPage, type ListPageInput } from './listOutput.js';
 import { ListWorker } from './listWorker.js';
 
+/** Which listing pages the listing worker reads: all but a listing's first, all, or none. */
+export type ListWorkerUse = 'after-first' | 'all' | 'off';
+
 export interface ObjectInfo {
   key: string;
   size: number;
@@ -130,8 +133,11 @@ export interface StoreOptions {
    * SDK's signer; directPath.ts) or 'sdk' (the SDK client, as every other call). Default 'direct'.
    */
   dataPath?: DataPath;
-  /** Pages after a listing's first are read on a worker thread (listWorker.ts); false: on the event loop. Default true. */
-  listWorker?: boolean;
+  /**
+   * Listing pages read on a worker thread (listWorker.ts): 'after-first' (default) every page but a
+   * listing's first; 'all' every page, the worker started with the store; 'off' none.
+   */
+  listWorker?: ListWorkerUse;
 }
 
 // Upload bodies go out in slices this big, so progress moves within a part, not only at its end.
@@ -325,6 +331,7 @@ export class S3Store {
   private readonly listsInFlight: number;
   private readonly direct?: DirectPath;
   private readonly listWorker?: ListWorker;
+  private readonly listWorkerUse: ListWorkerUse;
 
   constructor(options: StoreOptions) {
     this.endpoint = options.endpoint;
@@ -338,9 +345,11 @@ export class S3Store {
       idleTimeoutMs: options.idleTimeoutMs,
     });
     if (options.dataPath !== 'sdk') this.direct = new DirectPath(this.client, { connections: options.maxSockets, idleTimeoutMs: options.idleTimeoutMs });
-    if (options.listWorker !== false) {
+    this.listWorkerUse = options.listWorker ?? 'after-first';
+    if (this.listWorkerUse !== 'off') {
       const { credentials } = this.client.config;
       this.listWorker = new ListWorker({ endpoint: options.endpoint, maxSockets: options.maxSockets, idleTimeoutMs: options.idleTimeoutMs }, () => credentials());
+      if (this.listWorkerUse === 'all') this.listWorker.start();
     }
   }
 
@@ -691,7 +700,7 @@ export class S3Store {
    * in the app the event loop is the window's. A listing of one page never starts the worker.
    */
   listPage(input: ListPageInput, options: CallOptions = {}): Promise<ListPage> {
-    return this.readPage(input, options, input.token !== undefined);
+    return this.readPage(input, options, input.token !== undefined || this.listWorkerUse === 'all');
   }
 
   private readPage(input: ListPageInput, options: CallOptions, later: boolean): Promise<ListPage> {
@@ -723,7 +732,7 @@ export class S3Store {
     let first = true;
     return listInParallel(
       (range) => {
-        const later = !first;
+        const later = !first || this.listWorkerUse === 'all';
         first = false;
         return this.readPage({ bucket, prefix: range.prefix, delimiter, startAfter: range.startAfter, token: range.token }, options, later);
       },

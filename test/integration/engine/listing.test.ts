@@ -91,7 +91,7 @@ describe('listing key ranges side by side', () => {
   });
 
   it('reads the pages after the first on a worker thread: the same keys, errors and cancelling as on the loop', async () => {
-    const onLoop = testStore(undefined, undefined, { listWorker: false });
+    const onLoop = testStore(undefined, undefined, { listWorker: 'off' });
     const all = async (from: S3Store) => {
       const out: string[] = [];
       for await (const entry of from.listAll(bucket, 'many/')) out.push(entry.key);
@@ -122,6 +122,21 @@ describe('listing key ranges side by side', () => {
       expect(again.objects.map((o) => o.key)).toEqual(viaWorker.slice(100, 200));
     } finally {
       onLoop.destroy();
+    }
+  });
+
+  it("with 'all' (the app's engines), every page, the first too, is read on the worker", async () => {
+    const app = testStore(undefined, undefined, { listWorker: 'all' });
+    try {
+      const page = await app.listPage({ bucket, prefix: 'blobs/', maxKeys: 10 });
+      expect(page.objects).toHaveLength(10);
+      expect(app.pagesFromWorker).toBe(1);
+      const keys: string[] = [];
+      for await (const entry of app.listAll(bucket, 'x/')) keys.push(entry.key);
+      expect(keys).toEqual(['x/y']);
+      expect(app.pagesFromWorker).toBe(2);
+    } finally {
+      app.destroy();
     }
   });
 });
