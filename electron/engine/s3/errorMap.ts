@@ -46,7 +46,8 @@ function doing(ctx: ErrorContext): string {
   return ctx.action ? ` while ${ctx.action}` : '';
 }
 
-function nestedCode(error: SdkErrorShape): string | undefined {
+/** The first `code` on the error or its causes (a network error's, under the SDK's wrapper). */
+export function nestedCode(error: SdkErrorShape): string | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
     const code = (current as SdkErrorShape).code;

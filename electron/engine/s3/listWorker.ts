@@ -1,7 +1,8 @@
 // The listing worker: a thread with its own SDK client (built by client.ts, as the store's) that
 // reads listing pages, so the SDK's XML parsing of 1,000 keys (20–150 ms a page) never holds the
 // event loop, which in the app is the window's. The store sends it the pages after a listing's
-// first (a continuation token or a key range's start), so a short listing never starts it.
+// first (a continuation token or a key range's start), so a short listing never starts it; the
+// app's stores send it every page, and start it with the store.
 // Credentials stay the store's: the worker asks for them (the store's provider, with its cache and
 // refresh) and keeps them in memory only. Errors come back as plain fields, read by errorMap.ts as
 // on the loop. A worker that cannot start (or stops) leaves the listing to the loop, as before.
@@ -14,6 +15,7 @@ import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { S3Endpoint } from '../../../shared/account.js';
 import { createS3Client } from './client.js';
+import { nestedCode } from './errorMap.js';
 import { listObjectsInput, toListPage, type ListPage, type ListPageInput } from './listOutput.js';
 
 const ROLE = 'ferry-list-worker';
@@ -47,18 +49,11 @@ export interface PlainError {
 }
 
 export function plainError(thrown: unknown): PlainError {
-  const e = (thrown ?? {}) as PlainError & { cause?: unknown; $response?: { headers?: Record<string, string | undefined> } };
-  let code: string | undefined;
-  let current: unknown = thrown;
-  for (let depth = 0; depth < 4 && current && typeof current === 'object' && code === undefined; depth++) {
-    const c = (current as { code?: unknown }).code;
-    if (typeof c === 'string') code = c;
-    current = (current as { cause?: unknown }).cause;
-  }
+  const e = (thrown ?? {}) as PlainError;
   return {
     name: typeof e.name === 'string' ? e.name : undefined,
     message: typeof e.message === 'string' ? e.message : String(thrown),
-    code,
+    code: nestedCode(e),
     Code: typeof e.Code === 'string' ? e.Code : undefined,
     ServerTime: typeof e.ServerTime === 'string' ? e.ServerTime : undefined,
     $fault: typeof e.$fault === 'string' ? e.$fault : undefined,
@@ -116,8 +111,8 @@ export class ListWorker {
   constructor(
     private readonly options: ListWorkerOptions,
     private readonly credentials: () => Promise<AwsCredentialIdentity>,
-    /** The worker's program; tests give one that cannot start. */
-    private readonly script = workerScript(),
+    /** The worker's program (default: workerScript(), found when the worker starts); tests give one that cannot start. */
+    private readonly script?: ReturnType<typeof workerScript>,
   ) {}
 
   /**
@@ -177,7 +172,7 @@ export class ListWorker {
     if (this.broken) return undefined;
     if (this.worker) return this.worker;
     try {
-      const script = this.script;
+      const script = this.script ?? workerScript();
       const workerOptions = { workerData: { role: ROLE, ...this.options }, stdout: false, stderr: false };
       const worker = 'code' in script ? new Worker(script.code, { ...workerOptions, eval: true }) : new Worker(script.file, workerOptions);
       worker.unref();
@@ -223,8 +218,7 @@ export class ListWorker {
     if (message.op === 'page') {
       this.served++;
       entry.resolve(message.page);
-    }
-    else entry.reject(fromPlain(message.error));
+    } else entry.reject(fromPlain(message.error));
   }
 }
 

@@ -700,11 +700,12 @@ export class S3Store {
    * in the app the event loop is the window's. A listing of one page never starts the worker.
    */
   listPage(input: ListPageInput, options: CallOptions = {}): Promise<ListPage> {
-    return this.readPage(input, options, input.token !== undefined || this.listWorkerUse === 'all');
+    return this.readPage(input, options, input.token === undefined);
   }
 
-  private readPage(input: ListPageInput, options: CallOptions, later: boolean): Promise<ListPage> {
-    const worker = later ? this.listWorker : undefined;
+  /** A page on the listing worker, unless it is a listing's first and the worker takes only later ones. */
+  private readPage(input: ListPageInput, options: CallOptions, firstOfListing: boolean): Promise<ListPage> {
+    const worker = firstOfListing && this.listWorkerUse === 'after-first' ? undefined : this.listWorker;
     const onLoop = async (abortSignal?: AbortSignal) => toListPage(await this.client.send(new ListObjectsV2Command(listObjectsInput(input)), { abortSignal }));
     return this.call({ bucket: input.bucket, action: 'listing' }, options, (abortSignal) => (worker ? worker.list(input, abortSignal, onLoop) : onLoop(abortSignal)));
   }
@@ -732,9 +733,9 @@ export class S3Store {
     let first = true;
     return listInParallel(
       (range) => {
-        const later = !first || this.listWorkerUse === 'all';
+        const firstOfListing = first;
         first = false;
-        return this.readPage({ bucket, prefix: range.prefix, delimiter, startAfter: range.startAfter, token: range.token }, options, later);
+        return this.readPage({ bucket, prefix: range.prefix, delimiter, startAfter: range.startAfter, token: range.token }, options, firstOfListing);
       },
       prefix,
       this.listsInFlight,
