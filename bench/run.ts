@@ -281,6 +281,43 @@ async function timedChild(timePid: number, file: string, waitMs = 5000): Promise
   return undefined;
 }
 
+/**
+ * CPU seconds (user + system, its finished children included) the processes `roots` and everything
+ * below them have used so far: what a server spent, read before and after a command.
+ */
+function treeCpuSeconds(roots: number[]): number {
+  const parent = new Map<number, number>();
+  const ticks = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parent.set(Number(entry), Number(fields[1]));
+      // Fields 14-17 of stat (utime, stime, cutime, cstime), counted from field 3 here.
+      ticks.set(Number(entry), [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const inTree = (pid: number): boolean => {
+    for (let p: number | undefined = pid; p !== undefined && p > 1; p = parent.get(p)) if (roots.includes(p)) return true;
+    return false;
+  };
+  let total = 0;
+  for (const [pid, t] of ticks) if (inTree(pid)) total += t;
+  return total / 100;
+}
+
+/** The local Swift's processes (proxy, object, container, account servers, memcached). */
+function swiftPids(): number[] {
+  const run = path.join(root, '.s3-server', 'run');
+  return ['proxy', 'object', 'container', 'account', 'memcached']
+    .map((name) => path.join(run, `${name}.pid`))
+    .filter((file) => existsSync(file))
+    .map((file) => Number(readFileSync(file, 'utf8').trim()));
+}
+
 /** VmRSS and VmHWM (peak so far) of a process, in KiB, and the bytes it has read (rchar); undefined once it is gone. */
 function procMemory(pid: number): { rssKiB: number; hwmKiB: number; readBytes: number } | undefined {
   try {
@@ -603,6 +640,11 @@ async function main(): Promise<void> {
             const key = w.direction === 'up' ? `up/${invocation}/${server}-${profile.name.replace(/[^a-z0-9]/gi, '')}-${tool}-${run}/${w.folder ? '' : 'big.bin'}` : w.key;
             const c = commandFor(tool, w.direction, endpoint, local, bucket, key, w.folder);
             const r = await measure(c.file, c.args, c.env);
+            // Swift keeps what was uploaded: a full run would leave ~40 GiB behind. Removed outside the measurement.
+            if (server === 'swift' && w.direction === 'up') {
+              const prefix = key.endsWith('big.bin') ? key.slice(0, -'big.bin'.length) : key;
+              spawnSync('/usr/bin/aws', ['--endpoint-url', base.url, 's3', 'rm', `s3://${bucket}/${prefix}`, '--recursive', '--only-show-errors'], { env: { ...process.env, ...commandFor('awscli', 'up', base, local, bucket, key, w.folder).env }, stdio: 'ignore' });
+            }
             if (r.ok) samples.push(r);
             else {
               failures++;
@@ -712,16 +754,18 @@ async function syncRun(count: number): Promise<void> {
  * the bucket the end-to-end tests browse (bench/manyObjects.ts), seeded once and kept.
  */
 async function listRun(count: number): Promise<void> {
-  const rows: { server: string; tool: Tool; seconds: number[]; cpu: number[]; rssMiB: number; loopP99?: number; lines: number[] }[] = [];
+  const rows: { server: string; tool: Tool; seconds: number[]; cpu: number[]; serverCpu: number[]; rssMiB: number; loopP99?: number; lines: number[] }[] = [];
   const listServers = servers.filter((s) => ALL_SERVERS.includes(s));
   for (const server of listServers) {
     let base: Endpoint;
     let bucket: string;
     let prefix: string;
     let stop = () => undefined as void;
+    let serverPids: () => number[];
     if (server === 'discard') {
       const discard = await startDiscard(['--small-files', `${count}:0:4096`]);
       stop = () => discard.child.kill('SIGTERM');
+      serverPids = () => (discard.child.pid === undefined ? [] : [discard.child.pid]);
       base = { url: discard.url, accessKey: 'bench', secretKey: 'bench', region: 'us-east-1' };
       bucket = 'bench';
       prefix = 'gen/small/';
@@ -730,6 +774,7 @@ async function listRun(count: number): Promise<void> {
       base = { url: env.FERRY_TEST_ENDPOINT ?? 'http://127.0.0.1:18080', accessKey: 'test:tester', secretKey: 'testing', region: 'us-east-1' };
       bucket = manyBucketName(count);
       prefix = MANY_PREFIX;
+      serverPids = swiftPids;
       const store = new S3Store({ endpoint: { endpoint: base.url, region: base.region, forcePathStyle: true }, credentials: { accessKeyId: base.accessKey, secretAccessKey: base.secretKey }, retry: { maxAttempts: 5, baseDelayMs: 200, maxDelayMs: 5_000 }, maxSockets: 64, idleTimeoutMs: 60_000 });
       const began = Date.now();
       await ensureManyObjects(store, bucket, count);
@@ -738,20 +783,23 @@ async function listRun(count: number): Promise<void> {
     for (const tool of tools.filter((t) => t === 'ferry' || t === 'awscli' || t === 'rclone')) {
       const samples: Measured[] = [];
       const lines: number[] = [];
+      const serverCpu: number[] = [];
       for (let run = 0; run < runs; run++) {
         const c = listCommand(tool, base, bucket, prefix);
         let counted = 0;
+        const serverBefore = treeCpuSeconds(serverPids());
         const r = await measure(c.file, c.args, c.env, COMMAND_LIMIT_S, (chunk) => {
           for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) counted++;
         });
+        serverCpu.push(Math.round((treeCpuSeconds(serverPids()) - serverBefore) * 100) / 100);
         lines.push(counted);
         if (!r.ok || counted !== count) throw new Error(`${tool} listed ${counted} of ${count} objects on ${server}${r.ok ? '' : `: ${r.stderr}`}`);
         samples.push(r);
       }
       const loops = samples.map((s) => s.loopP99).filter((v): v is number => v !== undefined);
-      rows.push({ server, tool, seconds: samples.map((s) => s.seconds), cpu: samples.map((s) => s.cpu), rssMiB: Math.round(median(samples.map((s) => s.rssKiB)) / 1024), loopP99: loops.length ? median(loops) : undefined, lines });
+      rows.push({ server, tool, seconds: samples.map((s) => s.seconds), cpu: samples.map((s) => s.cpu), serverCpu, rssMiB: Math.round(median(samples.map((s) => s.rssKiB)) / 1024), loopP99: loops.length ? median(loops) : undefined, lines });
       const row = rows.at(-1);
-      process.stdout.write(`${server.padEnd(8)} list ${count} objects  ${tool.padEnd(8)} ${row?.seconds.map((v) => v.toFixed(2)).join(' / ')} s wall  ${row?.cpu.map((v) => v.toFixed(2)).join(' / ')} CPU-s  ${row?.rssMiB} MiB${row?.loopP99 !== undefined ? `  loop p99 ${row.loopP99} ms` : ''}\n`);
+      process.stdout.write(`${server.padEnd(8)} list ${count} objects  ${tool.padEnd(8)} ${row?.seconds.map((v) => v.toFixed(2)).join(' / ')} s wall  ${row?.cpu.map((v) => v.toFixed(2)).join(' / ')} CPU-s  server ${row?.serverCpu.map((v) => v.toFixed(2)).join(' / ')} CPU-s  ${row?.rssMiB} MiB${row?.loopP99 !== undefined ? `  loop p99 ${row.loopP99} ms` : ''}\n`);
     }
     stop();
   }

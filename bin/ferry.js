@@ -8,7 +8,13 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { loadBundle } from './load-bundle.cjs';
+
+// The engine's V8 flags (V8_FLAGS in electron/engine/v8Flags.ts, which says why), set before the
+// bundle is compiled: a code cache made under other flags is refused, and would be written anew at
+// every start. The command line sets them again when it starts; the same flags change nothing then.
+setFlagsFromString('--liftoff-only');
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const source = path.join(root, 'electron', 'cli', 'main.ts');

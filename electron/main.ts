@@ -15,6 +15,7 @@ import { batchNotice } from '../shared/batchNotice.js';
 import { defaultStateDir } from './engine/journal.js';
 import { FerryService } from './services/ferryService.js';
 import { KeytarSecretStore } from './services/secretStore.js';
+import { tuneV8 } from './engine/v8Flags.js';
 import { CONTENT_SECURITY_POLICY } from '../shared/contentSecurityPolicy.js';
 
 const PRELOAD_PATH = path.join(import.meta.dirname, 'preload.cjs');
@@ -24,6 +25,8 @@ const RENDERER_INDEX = path.join(RENDERER_DIR, 'index.html');
 // The channel names, the same in preload.ts.
 const CALL_CHANNEL = 'ferry:call';
 const EVENT_CHANNEL = 'ferry:event';
+
+tuneV8();
 
 let mainWindow: BrowserWindow | null = null;
 let service: FerryService | null = null;

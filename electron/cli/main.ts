@@ -16,12 +16,14 @@ import { FerryError, asFerryError } from '../engine/errors.js';
 import { parseS3Url } from '../engine/keyPath.js';
 import { actionLine } from '../engine/sync.js';
 import { parseSize, type DataPath, type TransferSettings } from '../engine/settings.js';
+import { tuneV8 } from '../engine/v8Flags.js';
 import { resolveCliAccount, type AccountFlags } from './account.js';
 import { ProgressLine, formatBytes, formatRate } from './progressLine.js';
 
 // The SDK warns on every run that its 2027 releases need Node 22; Ferry pins its SDK version
 // (package-lock.json), so the warning says nothing to a user of this command.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+tuneV8();
 
 interface CommonFlags extends AccountFlags {
   partSize?: number;

@@ -10,9 +10,11 @@ import { defaultStateDir } from '../engine/journal.js';
 import { FerryService } from '../services/ferryService.js';
 import { KeytarSecretStore } from '../services/secretStore.js';
 import { startHost } from './server.js';
+import { tuneV8 } from '../engine/v8Flags.js';
 
 // The SDK's notice that its 2027 releases need Node 22: versions are pinned, so it is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+tuneV8();
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const usage = `Usage: npm run serve -- [--port 7413] [--host 127.0.0.1] [--downloads DIR] [--config-dir DIR]

@@ -77,6 +77,20 @@ describe('ferry command line', () => {
     expect(await exists(path.join(repoRoot, 'dist', 'cli', 'ferry.cjs'))).toBe(true);
   });
 
+  it('sends and keeps metadata in any language (RFC 2047, by libmime, which the bundle loads on first use)', async () => {
+    const title = 'Quartalsbericht für 2026 — 报告';
+    await writeFile(path.join(dir, 'report.txt'), 'q4');
+    const up = await ferry(['upload', path.join(dir, 'report.txt'), `s3://${bucket}/meta/`, '--header', `x-amz-meta-title: ${title}`]);
+    expect(up).toMatchObject({ code: 0, stderr: '' });
+    expect((await store.headObject(bucket, 'meta/report.txt')).headers.metadata).toMatchObject({ title });
+    // A change in place reads the metadata (decoded) and writes it back (encoded) with the new header.
+    const change = await ferry(['set-headers', `s3://${bucket}/meta/report.txt`, '--cache-control', 'max-age=5']);
+    expect(change).toMatchObject({ code: 0, stderr: '' });
+    const after = await store.headObject(bucket, 'meta/report.txt');
+    expect(after.headers.cacheControl).toBe('max-age=5');
+    expect(after.headers.metadata).toMatchObject({ title });
+  });
+
   it('starts from its code cache, and a damaged cache is refused and written anew, never run', async () => {
     const cacheFile = path.join(repoRoot, 'dist', 'cli', 'ferry.cjs.v8cache');
     const { version } = JSON.parse(await readFile(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
