@@ -19,6 +19,7 @@ import { parseSize, type DataPath, type TransferSettings } from '../engine/setti
 import { tuneV8 } from '../engine/v8Flags.js';
 import { resolveCliAccount, type AccountFlags } from './account.js';
 import { ProgressLine, formatBytes, formatRate } from './progressLine.js';
+import { failedLine } from './failedLine.js';
 
 // The SDK warns on every run that its 2027 releases need Node 22; Ferry pins its SDK version
 // (package-lock.json), so the warning says nothing to a user of this command.
@@ -132,7 +133,7 @@ function report(result: BatchResult, verb: string): void {
   const moved = result.bytes - result.resumedBytes;
   process.stdout.write(`${verb} ${files}, ${result.bytes} bytes (${formatBytes(result.bytes)}${earlier}) in ${result.seconds.toFixed(2)} s, ${formatRate(moved, result.seconds)}\n`);
   if (result.failures.length > 0) {
-    throw new Error(`${result.failures.length} item${result.failures.length === 1 ? '' : 's'} failed (listed above); the others were transferred.`);
+    throw new Error(failedLine(result));
   }
 }
 
