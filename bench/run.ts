@@ -17,6 +17,7 @@ import { commandFor, type Command, type Direction, type Endpoint, type Tool } fr
 import { ensureManyObjects, manyBucketName, MANY_PREFIX } from './manyObjects.js';
 import { S3Store } from '../electron/engine/s3/store.js';
 import { startLatencyProxy, type LinkShape } from './latencyProxy.js';
+import { keepParts } from './fullRun.js';
 
 // The SDK's notice that its 2027 releases need Node 22: versions are pinned, so it is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -681,12 +682,37 @@ async function main(): Promise<void> {
     stop();
   }
 
-  await mkdir(path.join(root, 'bench', 'results'), { recursive: true });
-  await writeFile(path.join(root, 'bench', 'results', 'latest.json'), JSON.stringify(rows, null, 2));
+  const results = path.join(root, 'bench', 'results');
+  await mkdir(results, { recursive: true });
+  await writeFile(path.join(results, 'latest.json'), JSON.stringify(rows, null, 2));
+  process.stdout.write(`\nWrote bench/results/latest.json (${rows.length} rows).\n`);
   // docs/ keeps the last full run: every tool, every server, every profile, the full data, ≥ 3 runs.
-  const full = !quick && runs >= 3 && ALL_TOOLS.every((t) => tools.includes(t)) && ALL_SERVERS.every((s) => servers.includes(s));
-  if (full) await writeFile(path.join(root, 'docs', 'benchmarks.md'), markdown(rows));
-  process.stdout.write(`\nWrote bench/results/latest.json${full ? ' and docs/benchmarks.md' : ' (docs/benchmarks.md keeps the last full run)'} (${rows.length} rows).\n`);
+  // A full run takes about two hours here, so it may be made one server at a time (--servers):
+  // each server's part is kept, and docs/ is written once every server has one from this build.
+  if (quick || runs < 3 || !ALL_TOOLS.every((t) => tools.includes(t))) {
+    process.stdout.write('docs/benchmarks.md keeps the last full run (this one was not: it needs every tool, the full data and 3 runs).\n');
+    return;
+  }
+  const build = buildId();
+  const at = new Date().toISOString();
+  const kept = await keepParts(results, ALL_SERVERS, servers.map((server) => ({ server, build, at, machine: machineLine(), runs, rows: rows.filter((r) => r.server === server) })));
+  if ('missing' in kept) {
+    process.stdout.write(`Kept this full run's part in bench/results/full-{${servers.join(',')}}.json; docs/benchmarks.md is written once ${kept.missing.join(' and ')} also has a full run of build ${build} (--servers ${kept.missing.join(',')}).\n`);
+    return;
+  }
+  await writeFile(path.join(root, 'docs', 'benchmarks.md'), kept.markdown);
+  process.stdout.write(`Wrote docs/benchmarks.md from the full run of build ${build}.\n`);
+}
+
+/** The commit measured, with "+changes" when the tree differs from it (results and docs aside). */
+function buildId(): string {
+  const git = (args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
+  const changed = git(['status', '--porcelain', '--', '.', ':(exclude)bench/results', ':(exclude)docs']) !== '';
+  return `${git(['rev-parse', '--short', 'HEAD'])}${changed ? '+changes' : ''}`;
+}
+
+function machineLine(): string {
+  return `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 1024 ** 3)} GiB, Node ${process.version}, ${os.release()}`;
 }
 
 /**
@@ -837,26 +863,6 @@ function swiftEnv(): Record<string, string> {
       .filter((m): m is RegExpExecArray => m !== null)
       .map((m) => [m[1], m[2]]),
   ) as Record<string, string>;
-}
-
-function markdown(rows: Row[]): string {
-  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-  const lines = [
-    '# Benchmarks',
-    '',
-    `Last run: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${quick ? '`--quick`' : 'full'}, ${runs} run(s) each (median; lib-storage's folders with latency: one), on ${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 1024 ** 3)} GiB, Node ${process.version}.`,
-    'Clients pinned to core 0, the server (and the latency proxy) to core 1. Wall time of the whole command, start-up included. Ratio: Ferry ÷ tool; for the ceiling (a plain parallel client that only moves bytes, on the discarding endpoint only) it is Ferry\'s share of it.',
-    '',
-    '| server | link | workload | tool | MiB/s | Ferry ÷ tool | CPU-s/GiB | peak RSS MiB | Ferry loop p99 ms | failed runs |',
-    '| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
-  ];
-  for (const row of rows) {
-    const ferry = rows.find((r) => r.tool === 'ferry' && r.server === row.server && r.profile === row.profile && r.workload === row.workload);
-    const ratio = ferry && row.mibps > 0 ? (ferry.mibps / row.mibps).toFixed(2) : '';
-    const failed = row.runs === 0 ? 'all' : String(row.failures);
-    lines.push(`| ${row.server} | ${row.profile} | ${row.workload} | ${row.tool} | ${row.runs === 0 ? '—' : row.mibps} | ${row.runs === 0 ? '' : ratio} | ${row.cpuSecPerGiB} | ${row.rssMiB} | ${row.loopDelayP99Ms ?? ''} | ${failed} |`);
-  }
-  return `${lines.join('\n')}\n`;
 }
 
 await main();
