@@ -17,7 +17,7 @@ import { commandFor, type Command, type Direction, type Endpoint, type Tool } fr
 import { ensureManyObjects, manyBucketName, MANY_PREFIX } from './manyObjects.js';
 import { S3Store } from '../electron/engine/s3/store.js';
 import { startLatencyProxy, type LinkShape } from './latencyProxy.js';
-import { keepParts } from './fullRun.js';
+import { keepParts, type BenchRow } from './fullRun.js';
 
 // The SDK's notice that its 2027 releases need Node 22: versions are pinned, so it is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -67,17 +67,8 @@ const profiles: { name: string; shape?: LinkShape }[] = quick
       { name: '50ms+100MiB/s', shape: { delayMs: 50, bytesPerSecond: 100 * MiB } },
     ];
 
-interface Row {
-  workload: string;
-  server: string;
-  profile: string;
+interface Row extends BenchRow {
   tool: Tool;
-  mibps: number;
-  cpuSecPerGiB: number;
-  rssMiB: number;
-  loopDelayP99Ms?: number;
-  runs: number;
-  failures: number;
 }
 
 const work = path.join(root, '.tmp', 'bench');
@@ -704,11 +695,16 @@ async function main(): Promise<void> {
   process.stdout.write(`Wrote docs/benchmarks.md from the full run of build ${build}.\n`);
 }
 
-/** The commit measured, with "+changes" when the tree differs from it (results and docs aside). */
+/**
+ * The last commit that changed what is measured, with "+changes" when the tree differs from it.
+ * Results, docs and the README are left out of both, so committing one server's figures (or the
+ * README's) does not part it from the other server's run of the same code.
+ */
 function buildId(): string {
   const git = (args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
-  const changed = git(['status', '--porcelain', '--', '.', ':(exclude)bench/results', ':(exclude)docs']) !== '';
-  return `${git(['rev-parse', '--short', 'HEAD'])}${changed ? '+changes' : ''}`;
+  const measured = ['--', '.', ':(exclude)bench/results', ':(exclude)docs', ':(exclude)README.md'];
+  const changed = git(['status', '--porcelain', ...measured]) !== '';
+  return `${git(['log', '-1', '--format=%h', ...measured])}${changed ? '+changes' : ''}`;
 }
 
 function machineLine(): string {

@@ -28,9 +28,8 @@ const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 // UTF-8 per word keep each encoded word within RFC 2047's 75 characters.
 const ENCODED_WORD_BYTES = 52;
 
-// libmime, when loaded, loads iconv-lite's code tables and builds a GBK codec: about 50 ms of every
-// start of the command line (0.32 s to 0.27 s for `ferry --version`), for the few transfers whose
-// metadata is not ASCII. So it is loaded on first use, with require (synchronous, as its callers
+// libmime, when loaded, loads iconv-lite's code tables and builds a GBK codec: about 20 ms of every
+// start of the command line, for the few transfers whose metadata is not ASCII. So it is loaded on first use, with require (synchronous, as its callers
 // are), and the command line's bundle leaves it out and loads it from node_modules then.
 let libmimeModule: typeof Libmime | undefined;
 function libmime(): typeof Libmime {
