@@ -17,7 +17,7 @@ import { commandFor, type Command, type Direction, type Endpoint, type Tool } fr
 import { ensureManyObjects, manyBucketName, MANY_PREFIX } from './manyObjects.js';
 import { S3Store } from '../electron/engine/s3/store.js';
 import { startLatencyProxy, type LinkShape } from './latencyProxy.js';
-import { keepParts, type BenchRow } from './fullRun.js';
+import { keepParts, keptTable, type BenchRow } from './fullRun.js';
 
 // The SDK's notice that its 2027 releases need Node 22: versions are pinned, so it is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -50,6 +50,8 @@ const { values: flags } = parseArgs({
     // Only this: a prefix of N objects (default 100,000) listed complete by Ferry, the AWS CLI and rclone.
     list: { type: 'boolean', default: false },
     'list-objects': { type: 'string' },
+    // Only this: docs/benchmarks.md written again from the full run's parts kept in bench/results.
+    'write-doc': { type: 'boolean', default: false },
   },
 });
 const quick = flags.quick ?? false;
@@ -537,6 +539,13 @@ async function memoryRun(seconds: number, only: Set<string>): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  if (flags['write-doc']) {
+    const table = keptTable(path.join(root, 'bench', 'results'), ALL_SERVERS);
+    if ('missing' in table) throw new Error(`no full run of one build for ${table.missing.join(' and ')} in bench/results`);
+    await writeFile(path.join(root, 'docs', 'benchmarks.md'), table.markdown);
+    process.stdout.write('Wrote docs/benchmarks.md from the kept parts.\n');
+    return;
+  }
   execFileSync('npx', ['tsc', '-p', path.join(root, 'tsconfig.bench.json')], { cwd: root, stdio: 'inherit' });
   execFileSync(process.execPath, [path.join(root, 'bin', 'build-cli.js')], { cwd: root, stdio: 'inherit' });
   if (flags.frames) {
@@ -661,11 +670,12 @@ async function main(): Promise<void> {
             cpuSecPerGiB: Math.round((median(samples.map((s) => s.cpu)) / (w.bytes / (1024 * MiB))) * 100) / 100,
             rssMiB: Math.round(median(samples.map((s) => s.rssKiB)) / 1024),
             loopDelayP99Ms: tool === 'ferry' || tool === 'ferry-sdk' ? median(samples.map((s) => s.loopP99 ?? 0)) : undefined,
+            cpuMsPerFile: w.folder ? Math.round((median(samples.map((s) => s.cpu)) / SMALL_COUNT) * 1e4) / 10 : undefined,
             runs: samples.length,
             failures,
           };
           rows.push(row);
-          process.stdout.write(`${server.padEnd(8)} ${profile.name.padEnd(14)} ${w.name.padEnd(22)} ${tool.padEnd(12)} ${String(row.mibps).padStart(8)} MiB/s  ${String(row.cpuSecPerGiB).padStart(6)} CPU-s/GiB  ${String(row.rssMiB).padStart(5)} MiB${row.loopDelayP99Ms !== undefined ? `  loop p99 ${row.loopDelayP99Ms} ms` : ''}\n`);
+          process.stdout.write(`${server.padEnd(8)} ${profile.name.padEnd(14)} ${w.name.padEnd(22)} ${tool.padEnd(12)} ${String(row.mibps).padStart(8)} MiB/s  ${String(row.cpuSecPerGiB).padStart(6)} CPU-s/GiB  ${String(row.rssMiB).padStart(5)} MiB${row.loopDelayP99Ms !== undefined ? `  loop delay p99 ${row.loopDelayP99Ms} ms` : ''}\n`);
         }
       }
       await proxy?.close();
@@ -686,7 +696,7 @@ async function main(): Promise<void> {
   }
   const build = buildId();
   const at = new Date().toISOString();
-  const kept = await keepParts(results, ALL_SERVERS, servers.map((server) => ({ server, build, at, machine: machineLine(), runs, rows: rows.filter((r) => r.server === server) })));
+  const kept = await keepParts(results, ALL_SERVERS, servers.map((server) => ({ server, build, at, machine: machineLine(), runs, rows: rows.filter((r) => r.server === server), loopDelay: 'late' as const })));
   if ('missing' in kept) {
     process.stdout.write(`Kept this full run's part in bench/results/full-{${servers.join(',')}}.json; docs/benchmarks.md is written once ${kept.missing.join(' and ')} also has a full run of build ${build} (--servers ${kept.missing.join(',')}).\n`);
     return;

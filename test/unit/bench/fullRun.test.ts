@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keepParts, type BenchRow, type FullPart } from '../../../bench/fullRun.js';
+import { keepParts, keptTable, type BenchRow, type FullPart } from '../../../bench/fullRun.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -23,7 +23,7 @@ describe('keepParts', () => {
     const done = await keepParts(dir, servers, [part('discard', 'abc1234', [row('discard', 'ferry', 200), row('discard', 'ceiling', 400)])]);
     if (!('markdown' in done)) throw new Error(`expected a table, missing ${done.missing.join(', ')}`);
     const lines = done.markdown.split('\n');
-    expect(lines[2]).toMatch(/^Full run of build abc1234: swift at 2026-12-03 16:14 UTC on 2 × test CPU, 3 runs each; discard at /);
+    expect(lines[2]).toMatch(/^Full run of build abc1234: swift finished at 2026-12-03 16:14 UTC on 2 × test CPU, 3 runs each; discard finished at /);
     const rows = lines.filter((l) => /^\| (swift|discard) /.test(l));
     expect(rows).toEqual([
       '| swift | loopback | 1 file 1024 MiB up | ferry | 150 | 1.00 | 4 | 100 |  | 0 |',
@@ -31,5 +31,21 @@ describe('keepParts', () => {
       '| discard | loopback | 1 file 1024 MiB up | ferry | 200 | 1.00 | 4 | 100 |  | 0 |',
       '| discard | loopback | 1 file 1024 MiB up | ceiling | 400 | 0.50 | 4 | 100 |  | 0 |',
     ]);
+  });
+
+  it('gives the loop delay as how late the timer ran: parts that kept the 10 ms interval in lose it', async () => {
+    const servers = ['swift', 'discard'];
+    const files = (server: string, loopDelayP99Ms: number): BenchRow => ({ ...row(server, 'ferry', 12), workload: '1000 files up', loopDelayP99Ms, cpuMsPerFile: 2.4 });
+    // An older part (no loopDelay field): 24 ms sampled at a 10 ms interval is 14 ms late; an idle 9.6 is 0.
+    await keepParts(dir, servers, [part('swift', 'old1234', [files('swift', 24), { ...files('swift', 9.6), workload: '1000 files down' }])]);
+    const done = await keepParts(dir, servers, [{ ...part('discard', 'old1234', [files('discard', 31.5)]), loopDelay: 'late' }]);
+    if (!('markdown' in done)) throw new Error('expected a table');
+    expect(done.markdown.split('\n').filter((l) => l.startsWith('| swift') || l.startsWith('| discard'))).toEqual([
+      '| swift | loopback | 1000 files up | ferry | 12 | 1.00 | 4 | 2.4 | 100 | 14 | 0 |',
+      '| swift | loopback | 1000 files down | ferry | 12 | 1.00 | 4 | 2.4 | 100 | 0 | 0 |',
+      '| discard | loopback | 1000 files up | ferry | 12 | 1.00 | 4 | 2.4 | 100 | 31.5 | 0 |',
+    ]);
+    // The same table again from what is kept (bench --write-doc).
+    expect(keptTable(dir, servers)).toEqual(done);
   });
 });
