@@ -39,7 +39,10 @@ export interface FullPart {
   loopDelay?: 'late';
 }
 
-/** monitorEventLoopDelay's interval in Ferry's report (electron/cli/main.ts). */
+/**
+ * monitorEventLoopDelay's interval: the one Ferry's report uses (electron/cli/main.ts), and the one
+ * older parts' samples include.
+ */
 const LOOP_SAMPLE_MS = 10;
 
 /**

@@ -661,16 +661,17 @@ async function main(): Promise<void> {
             continue;
           }
           const seconds = median(samples.map((s) => s.seconds));
+          const cpu = median(samples.map((s) => s.cpu));
           const row: Row = {
             workload: w.name,
             server,
             profile: profile.name,
             tool,
             mibps: Math.round((w.bytes / MiB / seconds) * 10) / 10,
-            cpuSecPerGiB: Math.round((median(samples.map((s) => s.cpu)) / (w.bytes / (1024 * MiB))) * 100) / 100,
+            cpuSecPerGiB: Math.round((cpu / (w.bytes / (1024 * MiB))) * 100) / 100,
             rssMiB: Math.round(median(samples.map((s) => s.rssKiB)) / 1024),
             loopDelayP99Ms: tool === 'ferry' || tool === 'ferry-sdk' ? median(samples.map((s) => s.loopP99 ?? 0)) : undefined,
-            cpuMsPerFile: w.folder ? Math.round((median(samples.map((s) => s.cpu)) / SMALL_COUNT) * 1e4) / 10 : undefined,
+            cpuMsPerFile: w.folder ? Math.round((cpu / SMALL_COUNT) * 1e4) / 10 : undefined,
             runs: samples.length,
             failures,
           };

@@ -29,8 +29,9 @@ const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const ENCODED_WORD_BYTES = 52;
 
 // libmime, when loaded, loads iconv-lite's code tables and builds a GBK codec: about 20 ms of every
-// start of the command line, for the few transfers whose metadata is not ASCII. So it is loaded on first use, with require (synchronous, as its callers
-// are), and the command line's bundle leaves it out and loads it from node_modules then.
+// start of the command line, for the few transfers whose metadata is not ASCII. So it is loaded on
+// first use, with require (synchronous, as its callers are), and the command line's bundle leaves it
+// out and loads it from node_modules then.
 let libmimeModule: typeof Libmime | undefined;
 function libmime(): typeof Libmime {
   libmimeModule ??= createRequire(import.meta.url)('libmime') as typeof Libmime;
