@@ -30,6 +30,7 @@ export type ErrorCode =
   | 'NetworkError'
   | 'Cancelled'
   | 'Paused'
+  | 'OutputClosed'
   | 'NotImplemented'
   | 'InvalidInput'
   | 'KeychainUnavailable'

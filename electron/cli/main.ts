@@ -52,6 +52,19 @@ function size(text: string): number {
   }
 }
 
+/** s3://bucket/key of one object (not a prefix). */
+function objectUrl(url: string): { bucket: string; key: string } {
+  const parsed = parseS3Url(url);
+  if (parsed.key === '' || parsed.key.endsWith('/')) throw new FerryError('InvalidInput', `"${url}" names a prefix; give the object's key, s3://bucket/key.`);
+  return parsed;
+}
+
+function streamSize(text: string): number {
+  const value = size(text);
+  if (!Number.isSafeInteger(value) || value < 0) throw new InvalidArgumentError('expected a size such as 20GiB.');
+  return value;
+}
+
 function withCommonOptions(command: Command): Command {
   return command
     .option('--profile <name>', 'use this profile of ~/.aws/credentials and ~/.aws/config')
@@ -290,6 +303,64 @@ export function buildProgram(): Command {
         engine.close();
       }
     });
+
+  withHeaderOptions(withCommonOptions(
+    program
+      .command('put')
+      .description('upload standard input as one object (a multipart upload of parts in flight, memory within the budget)')
+      .argument('<source>', '- (standard input); for files and folders use ferry upload')
+      .argument('<target>', 's3://bucket/key'),
+  ))
+    .option('--content-type <value>', 'Content-Type of the object (default: application/octet-stream)')
+    .option('--size <size>', "the stream's length when known, e.g. 20GiB: parts are sized for it, and a stream that ends early or runs long fails", streamSize)
+    .action(async (source: string, target: string, flags: CommonFlags & Record<string, unknown> & { size?: number }) => {
+      if (source !== '-') throw new FerryError('InvalidInput', `ferry put reads standard input ("-"); to upload ${source}, use ferry upload.`);
+      const to = objectUrl(target);
+      const signal = interruptSignal();
+      const headers = { contentType: 'application/octet-stream', ...headersFrom(flags) };
+      const line = new ProgressLine(process.stderr, 'upload', flags.size, 1, flags.quiet);
+      const engine = await engineFor(flags, line);
+      const started = performance.now();
+      try {
+        await engine.uploadStream({ input: process.stdin, name: 'standard input', bucket: to.bucket, key: to.key, headers, size: flags.size }, signal);
+        line.stop();
+        const seconds = (performance.now() - started) / 1000;
+        const total = line.bytes;
+        process.stdout.write(`Uploaded standard input to s3://${to.bucket}/${to.key}, ${total} bytes (${formatBytes(total)}) in ${seconds.toFixed(2)} s, ${formatRate(total, seconds)}\n`);
+      } finally {
+        line.stop();
+        engine.close();
+      }
+    });
+
+  withCommonOptions(
+    program
+      .command('get')
+      .description('write an object to standard output, in order, from ranged GETs in flight (verified against its ETag at the end)')
+      .argument('<source>', 's3://bucket/key')
+      .argument('<target>', '- (standard output); for files and folders use ferry download'),
+  ).action(async (source: string, target: string, flags: CommonFlags) => {
+    if (target !== '-') throw new FerryError('InvalidInput', `ferry get writes to standard output ("-"); to download into ${target}, use ferry download.`);
+    const from = objectUrl(source);
+    const signal = interruptSignal();
+    const engine = await engineFor(flags);
+    const info = await engine.headObject(from.bucket, from.key, signal).catch((error: unknown) => {
+      engine.close();
+      throw error;
+    });
+    const line = new ProgressLine(process.stderr, 'download', info.size, 1, flags.quiet);
+    const off = engine.on((event) => line.onEvent(event));
+    try {
+      await engine.downloadStream({ bucket: from.bucket, key: from.key, output: process.stdout, name: 'standard output' }, signal);
+    } catch (error) {
+      // A reader that stopped early (| head) wanted no more: that is no failure, and says nothing.
+      if (asFerryError(error).code !== 'OutputClosed') throw error;
+    } finally {
+      off();
+      line.stop();
+      engine.close();
+    }
+  });
 
   withHeaderOptions(withCommonOptions(
     program

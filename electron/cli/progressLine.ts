@@ -3,16 +3,9 @@
 import type { TransferEvent } from '../../shared/transfer.js';
 import { waitingSentence } from '../../shared/waiting.js';
 
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
-}
+import { formatBytes } from '../engine/settings.js';
+
+export { formatBytes };
 
 /** MB/s in decimal megabytes, as network speeds are usually given. */
 export function formatRate(bytes: number, seconds: number): string {
@@ -22,7 +15,7 @@ export function formatRate(bytes: number, seconds: number): string {
 export class ProgressLine {
   private readonly out: NodeJS.WriteStream;
   private readonly verb: string;
-  private readonly totalBytes: number;
+  private readonly totalBytes: number | undefined;
   private readonly totalFiles: number;
   private readonly perTransfer = new Map<string, number>();
   private filesDone = 0;
@@ -38,7 +31,8 @@ export class ProgressLine {
   private readonly quiet: boolean;
 
   /** `quiet`: no progress, only what a person must hear (waiting for the server, notices). */
-  constructor(out: NodeJS.WriteStream, verb: string, totalBytes: number, totalFiles: number, quiet = false) {
+  /** `totalBytes` undefined: a stream of unknown length (the line shows bytes so far, no percentage). */
+  constructor(out: NodeJS.WriteStream, verb: string, totalBytes: number | undefined, totalFiles: number, quiet = false) {
     this.out = out;
     this.quiet = quiet;
     this.verb = verb;
@@ -86,13 +80,20 @@ export class ProgressLine {
 
   private draw(): void {
     const seconds = (performance.now() - this.started) / 1000;
-    const percent = this.totalBytes > 0 ? Math.min(100, (this.bytesDone / this.totalBytes) * 100) : 0;
+    const total = this.totalBytes;
     const files = this.totalFiles > 1 ? `  ${this.filesDone}/${this.totalFiles} files` : '';
     const retries = this.retries > 0 ? `  ${this.retries} retries` : '';
     const state = this.waiting ?? `${formatRate(this.bytesDone, seconds)}${files}${retries}`;
-    const line = `${this.verb} ${percent.toFixed(0).padStart(3)}%  ${formatBytes(this.bytesDone)} / ${formatBytes(this.totalBytes)}  ${state}`;
+    const percent = total === undefined ? '' : ` ${(total > 0 ? Math.min(100, (this.bytesDone / total) * 100) : 0).toFixed(0).padStart(3)}%`;
+    const amount = total === undefined ? formatBytes(this.bytesDone) : `${formatBytes(this.bytesDone)} / ${formatBytes(total)}`;
+    const line = `${this.verb}${percent}  ${amount}  ${state}`;
     this.out.write(`\r\x1b[2K${line}`);
     this.shown = true;
+  }
+
+  /** Bytes moved so far, by the progress events heard. */
+  get bytes(): number {
+    return this.bytesDone;
   }
 
   /** Wipes the line so a message can be printed; the next tick draws it again. */

@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Readable } from 'node:stream';
 import type { VerifyResult } from '../../shared/transfer.js';
 import { EtagHasher, isMd5Etag, md5, multipartEtagParts, etagIsContentHash } from './checksum.js';
-import { segmentCallOptions, transferCallOptions } from './context.js';
+import { segmentCallOptions, transferCallOptions, type EngineContext } from './context.js';
 import { FerryError, fromFsError } from './errors.js';
 import { SequentialVerifier } from './downloadVerifier.js';
 import { JournalWriter, journalId, type DownloadRecord } from './journal.js';
@@ -54,7 +54,7 @@ const OPEN_NEW_RW = O_RDWR | O_CREAT | O_TRUNC | O_NOFOLLOW;
 const OPEN_NEW_W = O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW;
 const OPEN_EXISTING = O_RDWR | O_NOFOLLOW;
 
-type EtagCheck =
+export type EtagCheck =
   | { kind: 'md5'; etag: string }
   | { kind: 'multipart'; etag: string; partSize: number; authoritative: boolean }
   | { kind: 'none'; reason: string };
@@ -80,7 +80,7 @@ export class DownloadTransfer extends Transfer<DownloadJob> {
     // The temporary file's folder is the target's, made and checked; a link planted at the
     // temporary name is removed when opening it finds one (openTemp).
     await ctx.folders.prepareFolder(temp, job.root);
-    const check = await this.etagCheck(info);
+    const check = await etagCheck(ctx, job.bucket, job.key, info, signal);
     let verified: VerifyResult;
     if (info.size === 0) {
       meter.plan(0, []);
@@ -345,25 +345,26 @@ export class DownloadTransfer extends Transfer<DownloadJob> {
     );
   }
 
-  /** How the finished file can be compared with the object's ETag. */
-  private async etagCheck(info: ObjectInfo): Promise<EtagCheck> {
-    if (!etagIsContentHash(info.serverSideEncryption)) return { kind: 'none', reason: 'the object is encrypted with KMS or a customer key; its ETag is not an MD5' };
-    if (isMd5Etag(info.etag)) return { kind: 'md5', etag: info.etag.toLowerCase() };
-    const parts = multipartEtagParts(info.etag);
-    if (parts === undefined) return { kind: 'none', reason: `the ETag ${info.etag || '(none)'} is not an MD5` };
-    const fits = (partSize: number) => partSize > 0 && Math.ceil(info.size / partSize) === parts;
-    // AWS tells a part's size (HEAD with partNumber); many S3-compatible servers refuse the question.
-    try {
-      const first = await this.ctx.store.headObject(this.job.bucket, this.job.key, { partNumber: 1, signal: this.controller.signal });
-      if (fits(first.size)) return { kind: 'multipart', etag: info.etag.toLowerCase(), partSize: first.size, authoritative: true };
-    } catch (error) {
-      if (this.controller.signal.aborted) throw error;
-    }
-    const candidates = [partPlan(info.size, this.ctx.settings.partSize).partSize, partPlan(info.size, DEFAULT_SETTINGS.partSize).partSize, ...COMMON_PART_SIZES];
-    const guess = candidates.find(fits);
-    if (guess === undefined) return { kind: 'none', reason: `the part size of this ${parts}-part object is unknown` };
-    return { kind: 'multipart', etag: info.etag.toLowerCase(), partSize: guess, authoritative: false };
+}
+
+/** How content can be compared with the object's ETag (a download's file, or a stream's bytes). */
+export async function etagCheck(ctx: EngineContext, bucket: string, key: string, info: ObjectInfo, signal: AbortSignal): Promise<EtagCheck> {
+  if (!etagIsContentHash(info.serverSideEncryption)) return { kind: 'none', reason: 'the object is encrypted with KMS or a customer key; its ETag is not an MD5' };
+  if (isMd5Etag(info.etag)) return { kind: 'md5', etag: info.etag.toLowerCase() };
+  const parts = multipartEtagParts(info.etag);
+  if (parts === undefined) return { kind: 'none', reason: `the ETag ${info.etag || '(none)'} is not an MD5` };
+  const fits = (partSize: number) => partSize > 0 && Math.ceil(info.size / partSize) === parts;
+  // AWS tells a part's size (HEAD with partNumber); many S3-compatible servers refuse the question.
+  try {
+    const first = await ctx.store.headObject(bucket, key, { partNumber: 1, signal });
+    if (fits(first.size)) return { kind: 'multipart', etag: info.etag.toLowerCase(), partSize: first.size, authoritative: true };
+  } catch (error) {
+    if (signal.aborted) throw error;
   }
+  const candidates = [partPlan(info.size, ctx.settings.partSize).partSize, partPlan(info.size, DEFAULT_SETTINGS.partSize).partSize, ...COMMON_PART_SIZES];
+  const guess = candidates.find(fits);
+  if (guess === undefined) return { kind: 'none', reason: `the part size of this ${parts}-part object is unknown` };
+  return { kind: 'multipart', etag: info.etag.toLowerCase(), partSize: guess, authoritative: false };
 }
 
 /**

@@ -26,6 +26,7 @@ import { S3Store, type ListPage, type ListWorkerUse, type MultipartUploadInfo, t
 import type { S3Credentials } from './s3/client.js';
 import { resolveSettings, retryPolicy, type TransferSettings } from './settings.js';
 import { UploadTransfer, type UploadJob } from './upload.js';
+import { StreamDownloadTransfer, StreamUploadTransfer, type StreamDownloadJob, type StreamUploadJob } from './streams.js';
 import { SyncSession, planSync, runSync, type SyncAction, type SyncEngine, type SyncInput, type SyncPlan, type SyncResult } from './sync.js';
 
 export interface EngineOptions {
@@ -178,6 +179,18 @@ export class TransferEngine {
   async download(job: DownloadJob, signal?: AbortSignal, pause?: AbortSignal): Promise<VerifyResult> {
     const transfer = new DownloadTransfer(job, this.meter('download', job.bucket, job.key, job.target, job.batchId, job.id), this.ctx, signal, pause);
     return this.inFileSlot(() => transfer.run(), signal, pause);
+  }
+
+  /** A stream (standard input) up as one object; nothing resumes a stream, so a failure aborts the upload. */
+  async uploadStream(job: StreamUploadJob, signal?: AbortSignal): Promise<VerifyResult> {
+    const transfer = new StreamUploadTransfer(job, this.meter('upload', job.bucket, job.key, job.name, job.batchId, job.id), this.ctx, signal);
+    return this.inFileSlot(() => transfer.run(), signal);
+  }
+
+  /** An object down to a stream (standard output), in order, verified at the end. */
+  async downloadStream(job: StreamDownloadJob, signal?: AbortSignal): Promise<VerifyResult> {
+    const transfer = new StreamDownloadTransfer(job, this.meter('download', job.bucket, job.key, job.name, job.batchId, job.id), this.ctx, signal);
+    return this.inFileSlot(() => transfer.run(), signal);
   }
 
   /** Transfers interrupted earlier (crash, lost network, restart) that the same upload or download resumes. */

@@ -58,6 +58,19 @@ export class TransferMeter {
     this.hub.markDirty(this);
   }
 
+  /**
+   * A stream's next segment, known only once its bytes are read: the total grows with it (a
+   * stream of unknown length has no plan ahead).
+   */
+  addSegment(offset: number, length: number): number {
+    const index = this.segments.length;
+    this.segments.push({ index, offset, length, bytesDone: 0, status: 'queued', attempts: 0 });
+    this.bytesTotal = Math.max(this.bytesTotal, offset + length);
+    this.changed.add(index);
+    this.hub.markDirty(this);
+    return index;
+  }
+
   segmentStatus(index: number, status: SegmentStatus): void {
     const segment = this.segments[index];
     if (!segment) return;

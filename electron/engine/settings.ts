@@ -154,6 +154,18 @@ export function resolveSettings(overrides: Partial<TransferSettings> = {}): Tran
   return merged;
 }
 
+/** A size as people read it: "512 B", "8.0 MiB". */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
 /** Parses sizes such as "8MiB", "16M", "1g", "5242880". */
 export function parseSize(text: string): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b?)\s*$/i.exec(text);
