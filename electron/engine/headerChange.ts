@@ -11,11 +11,9 @@ import { followSignal } from './abort.js';
 import { FerryError, asFerryError, cancelledError } from './errors.js';
 import { wireHeaders } from './headerValues.js';
 import { mapInFlight } from './inFlight.js';
-import { JournalWriter, journalId } from './journal.js';
-import { partPlan, partRange, rangePlan } from './partPlan.js';
 import { WIRE_NAMES, clearHeader, type HeaderField, type RuleSet } from './publishRules.js';
 import type { CopyExtras, ObjectInfo } from './s3/store.js';
-import { S3_LIMITS } from './settings.js';
+import { ServerCopier } from './serverCopy.js';
 
 /** What to change: rules first, then `set` over them, then `remove`. */
 export interface HeaderEdit {
@@ -135,21 +133,23 @@ export function checkEdit(edit: HeaderEdit): void {
 const PROGRESS_MS = 250;
 
 /** A 32-hex-digit ETag is the MD5 of the bytes (a single PUT without KMS): a copy must give the same. */
-const PLAIN_MD5 = /^[0-9a-f]{32}$/;
 
 
 export class HeaderChanger {
   private readonly counts: HeaderChangeProgress = { objects: 0, listed: false, changed: 0, unchanged: 0, failed: 0, bytes: 0 };
   private readonly failures: { item: string; error: ErrorInfo }[] = [];
   private lastProgress = 0;
+  private readonly copier: ServerCopier;
 
   constructor(
     private readonly ctx: Pick<EngineContext, 'store' | 'settings' | 'journal' | 'server'>,
     private readonly input: HeaderChangeInput,
     private readonly options: HeaderChangeOptions,
     /** CopyObject's limit: larger objects are copied in parts (5 GiB on S3). */
-    private readonly copyObjectLimit: number,
-  ) {}
+    copyObjectLimit: number,
+  ) {
+    this.copier = new ServerCopier(ctx, copyObjectLimit, 'the header change', options.onResumed);
+  }
 
   async run(): Promise<HeaderChangeResult> {
     const started = performance.now();
@@ -235,136 +235,9 @@ export class HeaderChanger {
         websiteRedirectLocation: info.websiteRedirectLocation,
       };
       const headers = { ...after, storageClass: undefined };
-      if (info.size <= this.copyObjectLimit) await this.copyWhole(info, headers, extras, signal);
-      else await this.copyInParts(info, headers, extras, signal);
+      await this.copier.copy({ bucket, info }, { bucket, key }, headers, extras, signal);
       this.counts.bytes += info.size;
     }
     this.counts.changed++;
-  }
-
-  private async copyWhole(info: ObjectInfo, headers: ObjectHeaders, extras: CopyExtras, signal: AbortSignal): Promise<void> {
-    const { bucket } = this.input;
-    const { etag } = await this.conditional(info, signal, (condition) =>
-      this.ctx.store.copyObject({ bucket, key: info.key, sourceBucket: bucket, sourceKey: info.key, ...condition, headers, extras }, { signal }),
-    );
-    if (PLAIN_MD5.test(info.etag) && info.serverSideEncryption !== 'aws:kms' && etag !== info.etag) {
-      throw new FerryError('ChecksumMismatch', `s3://${bucket}/${info.key}: the copy's ETag ${etag} is not the original's ${info.etag}; its bytes may differ.`);
-    }
-  }
-
-  /**
-   * Above CopyObject's limit: a multipart upload onto the same key whose parts are copied from the
-   * object's ranges, each conditional on its ETag. Its record in the journal lets an interrupted
-   * change go on from the parts already copied.
-   */
-  private async copyInParts(info: ObjectInfo, headers: ObjectHeaders, extras: CopyExtras, signal: AbortSignal): Promise<void> {
-    const { store, journal, server, settings } = this.ctx;
-    const { bucket } = this.input;
-    const key = info.key;
-    let record = await journal?.findCopy(server, bucket, key, info.etag);
-    let done = new Map<number, string>();
-    if (record && record.size === info.size) {
-      try {
-        const parts = await store.listParts({ bucket, key, uploadId: record.uploadId }, { signal });
-        done = new Map(parts.map((p) => [p.partNumber, p.etag]));
-        this.options.onResumed?.({ key, partsDone: done.size, parts: Math.ceil(info.size / record.partSize) });
-      } catch (error) {
-        if (asFerryError(error).code !== 'NoSuchUpload') throw error;
-        record = undefined;
-      }
-    } else record = undefined;
-    if (!record) {
-      const partSize = await this.copyPartSize(info, signal);
-      const uploadId = await store.createMultipartUpload({ bucket, key, headers, crc32: false, extras }, { signal });
-      const now = new Date().toISOString();
-      record = { version: 1, kind: 'copy', id: journalId('copy', server, bucket, key, info.etag), server, bucket, key, sourceEtag: info.etag, size: info.size, partSize, uploadId, headers, parts: [], createdAt: now, updatedAt: now };
-    }
-    const writer = journal ? new JournalWriter(journal, record) : undefined;
-    writer?.update(() => undefined);
-    const { uploadId, partSize } = record;
-    const plan = rangePlan(info.size, partSize);
-    const todo = Array.from({ length: plan.partCount }, (_, i) => i + 1).filter((n) => !done.has(n));
-    // The first part that fails stops the others, and nothing is cleaned up until every one has settled.
-    const stop = followSignal(signal);
-    let failure: unknown;
-    try {
-      await mapInFlight(todo, settings.partsInFlight, async (n) => {
-        if (stop.controller.signal.aborted) return;
-        const { offset, length } = partRange(plan, n - 1);
-        try {
-          const etag = await this.conditional(info, stop.controller.signal, (condition) =>
-            store.uploadPartCopy({ bucket, key, uploadId, partNumber: n, sourceBucket: bucket, sourceKey: key, start: offset, end: offset + length - 1, ...condition }, { signal: stop.controller.signal }),
-          );
-          done.set(n, etag);
-          writer?.update((r) => r.parts.push({ n, etag }));
-        } catch (error) {
-          failure ??= error;
-          stop.controller.abort();
-        }
-      });
-      stop.dispose();
-      if (signal.aborted) throw cancelledError();
-      if (failure !== undefined) throw failure;
-      const parts = [...done].sort((a, b) => a[0] - b[0]).map(([partNumber, etag]) => ({ partNumber, etag }));
-      // Copied under the weaker, time-based condition: one last look that the object is the one read.
-      if (this.ifMatchRefused && (await store.headObject(bucket, key, { signal })).etag !== info.etag) {
-        throw new FerryError('RemoteChanged', `s3://${bucket}/${key} changed on the server during the header change.`);
-      }
-      const { etag } = await store.completeMultipartUpload({ bucket, key, uploadId, parts }, { signal });
-      await writer?.remove();
-      // Cut at the object's own part size, the same bytes give the same multipart ETag: proof nothing changed.
-      if (info.etag.endsWith(`-${parts.length}`) && info.serverSideEncryption !== 'aws:kms' && etag !== info.etag) {
-        throw new FerryError('ChecksumMismatch', `s3://${bucket}/${key}: the copy's ETag ${etag} is not the original's ${info.etag}; its bytes may differ.`);
-      }
-    } catch (error) {
-      const code = asFerryError(error).code;
-      // Cancelled, or the object changed under the copy: this upload will never complete. Otherwise it is kept to resume.
-      if (signal.aborted || code === 'RemoteChanged' || code === 'Cancelled') {
-        await store.abortMultipartUpload({ bucket, key, uploadId }).catch(() => undefined);
-        await writer?.remove();
-      } else await writer?.flush().catch(() => undefined);
-      throw error;
-    }
-  }
-
-  /** Conditions on the copy source: its ETag; on a server that cannot match a multipart ETag in a copy (Swift), its time. */
-  private ifMatchRefused = false;
-
-  private condition(info: ObjectInfo): { ifMatch?: string; ifUnmodifiedSince?: Date } {
-    return this.ifMatchRefused && info.etag.includes('-') ? { ifUnmodifiedSince: info.lastModified } : { ifMatch: info.etag };
-  }
-
-  /**
-   * Runs a copy under the source condition. Swift answers 412 to CopySourceIfMatch with the
-   * multipart ETag it itself reports; when a HEAD shows the object unchanged, the copy goes on
-   * with CopySourceIfUnmodifiedSince (the object's Last-Modified) instead, for the rest of the run.
-   */
-  private async conditional<T>(info: ObjectInfo, signal: AbortSignal, copy: (condition: { ifMatch?: string; ifUnmodifiedSince?: Date }) => Promise<T>): Promise<T> {
-    const condition = this.condition(info);
-    try {
-      return await copy(condition);
-    } catch (error) {
-      if (condition.ifMatch === undefined || asFerryError(error).code !== 'RemoteChanged' || !info.etag.includes('-') || !info.lastModified) throw error;
-      if (!this.ifMatchRefused) {
-        const now = await this.ctx.store.headObject(this.input.bucket, info.key, { signal });
-        if (now.etag !== info.etag || now.lastModified?.getTime() !== info.lastModified.getTime()) throw error;
-        this.ifMatchRefused = true;
-      }
-      return copy(this.condition(info));
-    }
-  }
-
-  /**
-   * The object's own part size where the server tells it (AWS: HEAD with partNumber=1), so the
-   * copy's ETag has the same shape; else the size Ferry would upload it with.
-   */
-  private async copyPartSize(info: ObjectInfo, signal?: AbortSignal): Promise<number> {
-    const parts = Number(/-(\d+)$/.exec(info.etag)?.[1] ?? 0);
-    if (parts > 1) {
-      const first = await this.ctx.store.headObject(this.input.bucket, info.key, { signal, partNumber: 1 }).catch(() => undefined);
-      const size = first?.size ?? 0;
-      if (first?.partsCount === parts && size >= S3_LIMITS.minPartSize && Math.ceil(info.size / size) === parts) return size;
-    }
-    return partPlan(info.size, this.ctx.settings.partSize).partSize;
   }
 }
