@@ -43,6 +43,9 @@ ACCESS_KEY=test:tester
 SECRET_KEY=testing
 READER_ACCESS_KEY=test:reader
 READER_SECRET_KEY=reading
+# A second account (its own buckets, which the first cannot read): copies across accounts.
+OTHER_ACCESS_KEY=test2:tester2
+OTHER_SECRET_KEY=testing2
 
 # memcached first: the proxy needs it to answer anything but healthchecks.
 SERVICES=(memcached account container object proxy)
@@ -545,6 +548,8 @@ export FERRY_TEST_SECRET_KEY=$SECRET_KEY
 export FERRY_TEST_PATH_STYLE=true
 export FERRY_TEST_ACCESS_KEY_READER=$READER_ACCESS_KEY
 export FERRY_TEST_SECRET_KEY_READER=$READER_SECRET_KEY
+export FERRY_TEST_ACCESS_KEY_OTHER=$OTHER_ACCESS_KEY
+export FERRY_TEST_SECRET_KEY_OTHER=$OTHER_SECRET_KEY
 EOF
 }
 

@@ -12,6 +12,7 @@ import { loadRules } from './rulesFile.js';
 import { applyRules, headerLines, setHeaderLine } from '../engine/publishRules.js';
 import type { PlannedHeaderChange } from '../engine/headerChange.js';
 import { TransferEngine, type BatchResult } from '../engine/engine.js';
+import { COPY_IF_EXISTS, type CopyIfExists } from '../engine/copy.js';
 import { FerryError, asFerryError } from '../engine/errors.js';
 import { parseS3Url } from '../engine/keyPath.js';
 import { actionLine } from '../engine/sync.js';
@@ -361,6 +362,58 @@ export function buildProgram(): Command {
       engine.close();
     }
   });
+
+  for (const [name, move] of [['copy', false], ['mv', true]] as const) {
+    withCommonOptions(
+      program
+        .command(name)
+        .description(
+          move
+            ? 'move a key, or every object below a prefix, to another bucket, prefix or account: each source is deleted once its copy is verified'
+            : 'copy a key, or every object below a prefix, to another bucket, prefix or account (on the server within one account; streamed through this machine across accounts)',
+        )
+        .argument('<source>', 's3://bucket/key, or s3://bucket/prefix/ for every object below it')
+        .argument('<target>', 's3://bucket/key, or s3://bucket/prefix/ (objects keep their names below the source prefix)'),
+    )
+      .addOption(new Option('--if-exists <policy>', 'when the target key holds an object: different (copy only if size or ETag differ), overwrite, skip').choices(COPY_IF_EXISTS).default('different'))
+      .option('--from-profile <name>', "the source's account: this profile of ~/.aws (default: the usual account)")
+      .option('--to-profile <name>', "the target's account: this profile of ~/.aws (default: the usual account)")
+      .action(async (sourceUrl: string, targetUrl: string, flags: CommonFlags & { ifExists: CopyIfExists; fromProfile?: string; toProfile?: string }) => {
+        const source = parseS3Url(sourceUrl);
+        const target = parseS3Url(targetUrl);
+        const signal = interruptSignal();
+        const progress = new CountLine(process.stderr, flags.quiet === true);
+        const sourceProfile = flags.fromProfile ?? flags.profile;
+        const targetProfile = flags.toProfile ?? flags.profile;
+        const engine = await engineFor({ ...flags, profile: targetProfile });
+        const from = sourceProfile === targetProfile ? undefined : await engineFor({ ...flags, profile: sourceProfile });
+        const verb = move ? 'move' : 'copy';
+        try {
+          const result = await engine.copy(
+            { source, target, ifExists: flags.ifExists, move },
+            {
+              signal,
+              onProgress: (p) => progress.draw(`${verb} ${p.copied + p.skipped + p.failed}/${p.objects}${p.listed ? '' : '+'} objects, ${formatBytes(p.bytes)}${p.failed > 0 ? `, ${p.failed} failed` : ''}`),
+              onResumed: (r) => progress.say(`ferry: resuming the ${verb} to s3://${target.bucket}/${r.key}: ${r.partsDone} of ${r.parts} parts were already copied.\n`),
+            },
+            from,
+          );
+          progress.stop();
+          for (const failure of result.failures) process.stderr.write(`ferry: failed ${failure.item}: ${failure.error.code === 'Unknown' ? '' : `${failure.error.code}: `}${failure.error.message}\n`);
+          const skipped = result.skipped > 0 ? `; ${result.skipped} skipped (${flags.ifExists === 'skip' ? 'the target existed' : 'the target held the same object'})` : '';
+          const deleted = move ? `; ${result.deleted} source${result.deleted === 1 ? '' : 's'} deleted` : '';
+          const how = result.streamed ? ', streamed through this machine' : ', on the server';
+          process.stdout.write(
+            `${move ? 'Moved' : 'Copied'} ${result.copied} object${result.copied === 1 ? '' : 's'}, ${result.bytes} bytes (${formatBytes(result.bytes)})${how}${skipped}${deleted} in ${result.seconds.toFixed(2)} s, ${formatRate(result.bytes, result.seconds)}\n`,
+          );
+          if (result.failures.length > 0) throw new Error(`${result.failures.length} object${result.failures.length === 1 ? '' : 's'} failed (listed above); run the same command again to retry them (the others are done and are passed over).`);
+        } finally {
+          progress.stop();
+          engine.close();
+          from?.close();
+        }
+      });
+  }
 
   withHeaderOptions(withCommonOptions(
     program

@@ -348,7 +348,7 @@ export class DownloadTransfer extends Transfer<DownloadJob> {
 }
 
 /** How content can be compared with the object's ETag (a download's file, or a stream's bytes). */
-export async function etagCheck(ctx: EngineContext, bucket: string, key: string, info: ObjectInfo, signal: AbortSignal): Promise<EtagCheck> {
+export async function etagCheck(ctx: Pick<EngineContext, 'store' | 'settings'>, bucket: string, key: string, info: ObjectInfo, signal: AbortSignal): Promise<EtagCheck> {
   if (!etagIsContentHash(info.serverSideEncryption)) return { kind: 'none', reason: 'the object is encrypted with KMS or a customer key; its ETag is not an MD5' };
   if (isMd5Etag(info.etag)) return { kind: 'md5', etag: info.etag.toLowerCase() };
   const parts = multipartEtagParts(info.etag);

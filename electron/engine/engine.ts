@@ -10,6 +10,7 @@ import type { EngineContext } from './context.js';
 import { DownloadTransfer, temporaryPathFor, type DownloadJob } from './download.js';
 import { FerryError, asFerryError, cancelledError, pausedError } from './errors.js';
 import { anySignal, followSignal } from './abort.js';
+import { Copier, type CopyInput, type CopyOptions, type CopyResult } from './copy.js';
 import { FolderCache } from './folderCache.js';
 import { HeaderChanger, type HeaderChangeInput, type HeaderChangeOptions, type HeaderChangeResult } from './headerChange.js';
 import { mapInFlight } from './inFlight.js';
@@ -191,6 +192,16 @@ export class TransferEngine {
   async downloadStream(job: StreamDownloadJob, signal?: AbortSignal): Promise<VerifyResult> {
     const transfer = new StreamDownloadTransfer(job, this.meter('download', job.bucket, job.key, job.name, job.batchId, job.id), this.ctx, signal);
     return this.inFileSlot(() => transfer.run(), signal);
+  }
+
+  /**
+   * Copies (or, with `move`, moves) a key or every object below a prefix into this engine's
+   * account: on the server when the source is on this account too (`from` absent), else streamed
+   * from `from`'s account through this machine.
+   */
+  copy(input: CopyInput, options: CopyOptions = {}, from?: TransferEngine): Promise<CopyResult> {
+    const source = from ?? this;
+    return new Copier(this.ctx, source.store, source === this, input, options).run();
   }
 
   /** Transfers interrupted earlier (crash, lost network, restart) that the same upload or download resumes. */

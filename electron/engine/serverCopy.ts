@@ -8,6 +8,8 @@ import { followSignal } from './abort.js';
 import { FerryError, asFerryError, cancelledError } from './errors.js';
 import { mapInFlight } from './inFlight.js';
 import { JournalWriter, journalId } from './journal.js';
+import { multipartEtagParts } from './checksum.js';
+import { etagCheck } from './download.js';
 import { partPlan, partRange, rangePlan } from './partPlan.js';
 import type { CopyExtras, ObjectInfo } from './s3/store.js';
 import { S3_LIMITS } from './settings.js';
@@ -43,8 +45,11 @@ export class ServerCopier {
    * Copies `source` to `target` with `headers` (exactly those, MetadataDirective REPLACE), or,
    * without, the source's own (COPY; for a copy in parts, read from the HEAD). Returns the copy's ETag.
    */
-  async copy(source: ServerCopySource, target: ServerCopyTarget, headers: ObjectHeaders | undefined, extras: CopyExtras, signal: AbortSignal): Promise<string> {
-    if (source.info.size <= this.copyObjectLimit) return this.copyWhole(source, target, headers, extras, signal);
+  async copy(source: ServerCopySource, target: ServerCopyTarget, headers: ObjectHeaders | undefined, extras: CopyExtras, signal: AbortSignal, options: { keepParts?: boolean } = {}): Promise<string> {
+    // keepParts: a multipart source is copied part for part at its own part size, so the copy has
+    // its ETag (CopyObject would give a plain MD5): proof of the bytes, and the mark a re-run knows.
+    const multipart = (multipartEtagParts(source.info.etag) ?? 1) > 1;
+    if (source.info.size <= this.copyObjectLimit && !(options.keepParts && multipart)) return this.copyWhole(source, target, headers, extras, signal);
     return this.copyInParts(source, target, headers ?? { ...source.info.headers }, extras, signal);
   }
 
@@ -161,17 +166,13 @@ export class ServerCopier {
   }
 
   /**
-   * The object's own part size where the server tells it (AWS: HEAD with partNumber=1), so the
-   * copy's ETag has the same shape; else the size Ferry would upload it with.
+   * The object's own part size, so the copy's ETag is the same: where the server tells it (AWS:
+   * HEAD with partNumber=1), else the first of the usual uploaders' sizes that gives its part
+   * count; failing both, the size Ferry would upload it with.
    */
-  private async copyPartSize(source: ServerCopySource, signal?: AbortSignal): Promise<number> {
-    const { info } = source;
-    const parts = Number(/-(\d+)$/.exec(info.etag)?.[1] ?? 0);
-    if (parts > 1) {
-      const first = await this.ctx.store.headObject(source.bucket, info.key, { signal, partNumber: 1 }).catch(() => undefined);
-      const size = first?.size ?? 0;
-      if (first?.partsCount === parts && size >= S3_LIMITS.minPartSize && Math.ceil(info.size / size) === parts) return size;
-    }
-    return partPlan(info.size, this.ctx.settings.partSize).partSize;
+  private async copyPartSize(source: ServerCopySource, signal: AbortSignal): Promise<number> {
+    const check = await etagCheck(this.ctx, source.bucket, source.info.key, source.info, signal);
+    if (check.kind === 'multipart' && check.partSize >= S3_LIMITS.minPartSize) return check.partSize;
+    return partPlan(source.info.size, this.ctx.settings.partSize).partSize;
   }
 }

@@ -7,6 +7,9 @@ import { anySignal } from './abort.js';
 import { crc32FromValue, etagIsContentHash, isMd5Etag, md5, multipartEtag, multipartEtagParts } from './checksum.js';
 import { segmentCallOptions, transferCallOptions } from './context.js';
 import { drainBody, etagCheck, type EtagCheck } from './download.js';
+import type { EngineContext } from './context.js';
+import type { CallOptions, S3Store } from './s3/store.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { FerryError, asFerryError, cancelledError } from './errors.js';
 import { EtagSession, hashPart } from './hashPool.js';
 import type { Lease } from './partBuffers.js';
@@ -368,36 +371,51 @@ export class StreamDownloadTransfer extends Transfer<StreamDownloadJob> {
     throw new FerryError('ChecksumMismatch', `s3://${job.bucket}/${job.key}: the bytes written to ${job.name} hash to ${actual}, but the object's ETag is ${check.etag}. Do not trust what was written.`);
   }
 
-  /** One range into `target`; a connection that drops mid-body resumes from the byte it reached. */
-  private async fetchInto(target: Buffer, index: number, range: { offset: number; length: number }, etag: string, signal: AbortSignal): Promise<void> {
+  private fetchInto(target: Buffer, index: number, range: { offset: number; length: number }, etag: string, signal: AbortSignal): Promise<void> {
     const { ctx, job, meter } = this;
     const options = segmentCallOptions(ctx, meter, index, signal, false);
-    let done = 0;
-    await withRetry(
-      async (attempt) => {
-        options.onAttempt?.(attempt);
-        const { body } = await ctx.store.getRange({ bucket: job.bucket, key: job.key, start: range.offset + done, end: range.offset + range.length - 1, ifMatch: etag || undefined }, signal);
-        try {
-          await drainBody(body, MiB, async (chunks, bytes) => {
-            if (done + bytes > range.length) throw new FerryError('ServerError', 'The server sent more bytes than the range asked for.');
-            const wait = ctx.rate.reserve(bytes);
-            if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-            for (const chunk of chunks) {
-              chunk.copy(target, done);
-              done += chunk.byteLength;
-            }
-            meter.addBytes(index, bytes);
-          });
-        } catch (error) {
-          if (error instanceof FerryError) throw error;
-          throw new FerryError('NetworkError', `The connection dropped while downloading s3://${job.bucket}/${job.key}.`, { cause: error, retryable: true });
-        }
-        if (done < range.length) throw new FerryError('NetworkError', `The server ended a response early for s3://${job.bucket}/${job.key}.`, { retryable: true });
-      },
-      retryPolicy(ctx.settings),
-      { signal, onRetry: options.onRetry },
-    );
+    return fetchRangeInto(ctx, ctx.store, { bucket: job.bucket, key: job.key, etag }, range, target, signal, { ...options, onBytes: (bytes) => meter.addBytes(index, bytes) });
   }
+}
+
+/**
+ * One byte range of an object into `target`, If-Match its ETag, with the engine's retries; a
+ * connection that drops mid-body resumes from the byte it reached.
+ */
+export async function fetchRangeInto(
+  ctx: Pick<EngineContext, 'settings' | 'rate'>,
+  store: S3Store,
+  object: { bucket: string; key: string; etag: string },
+  range: { offset: number; length: number },
+  target: Buffer,
+  signal: AbortSignal,
+  hooks: Pick<CallOptions, 'onAttempt' | 'onRetry' | 'onBytes'> = {},
+): Promise<void> {
+  let done = 0;
+  await withRetry(
+    async (attempt) => {
+      hooks.onAttempt?.(attempt);
+      const { body } = await store.getRange({ bucket: object.bucket, key: object.key, start: range.offset + done, end: range.offset + range.length - 1, ifMatch: object.etag || undefined }, signal);
+      try {
+        await drainBody(body, MiB, async (chunks, bytes) => {
+          if (done + bytes > range.length) throw new FerryError('ServerError', 'The server sent more bytes than the range asked for.');
+          const wait = ctx.rate.reserve(bytes);
+          if (wait > 0) await sleep(wait, undefined, { signal });
+          for (const chunk of chunks) {
+            chunk.copy(target, done);
+            done += chunk.byteLength;
+          }
+          hooks.onBytes?.(bytes);
+        });
+      } catch (error) {
+        if (error instanceof FerryError) throw error;
+        throw new FerryError('NetworkError', `The connection dropped while downloading s3://${object.bucket}/${object.key}.`, { cause: error, retryable: true });
+      }
+      if (done < range.length) throw new FerryError('NetworkError', `The server ended a response early for s3://${object.bucket}/${object.key}.`, { retryable: true });
+    },
+    retryPolicy(ctx.settings),
+    { signal, onRetry: hooks.onRetry },
+  );
 }
 
 /** Writes to a stream with its backpressure; remembers a closed reader (EPIPE) as OutputClosed. */

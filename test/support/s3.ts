@@ -19,9 +19,12 @@ function required(name: string): string {
   return value;
 }
 
-/** The account the tests use: FERRY_TEST_ENDPOINT etc. (set by the global setup for the local server). */
-export function testAccount(role: 'owner' | 'reader' = 'owner'): TestAccount {
-  const suffix = role === 'reader' ? '_READER' : '';
+/**
+ * The account the tests use: FERRY_TEST_ENDPOINT etc. (set by the global setup for the local
+ * server). `reader` is refused on the buckets; `other` is a second account with buckets of its own.
+ */
+export function testAccount(role: 'owner' | 'reader' | 'other' = 'owner'): TestAccount {
+  const suffix = role === 'reader' ? '_READER' : role === 'other' ? '_OTHER' : '';
   return {
     endpoint: {
       endpoint: process.env.FERRY_TEST_ENDPOINT || undefined,

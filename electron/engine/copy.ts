@@ -1,0 +1,424 @@
+// Copies and moves between buckets. On one account and endpoint the server copies (serverCopy.ts:
+// CopyObject, UploadPartCopy above its limit), keeping headers and metadata; across accounts or
+// providers the bytes stream through this machine, GET of the source into the part buffers and PUT
+// to the target, part by part, never touching the local disk. A move deletes each source only once
+// its copy is verified (or the target already held the same object), in batches of up to 1,000.
+
+import path from 'node:path';
+import type { ErrorInfo } from '../../shared/errors.js';
+import type { ObjectHeaders } from '../../shared/transfer.js';
+import { followSignal } from './abort.js';
+import { EtagHasher, crc32FromValue, etagIsContentHash, multipartEtag, multipartEtagParts } from './checksum.js';
+import type { EngineContext } from './context.js';
+import { etagCheck, type EtagCheck } from './download.js';
+import { FerryError, asFerryError, cancelledError } from './errors.js';
+import { EtagSession, hashPart } from './hashPool.js';
+import { currentHeaders } from './headerChange.js';
+import { mapInFlight } from './inFlight.js';
+import { JournalWriter, journalId, type CopyRecord } from './journal.js';
+import { partPlan, partRange, rangePlan } from './partPlan.js';
+import { ServerCopier } from './serverCopy.js';
+import type { CopyExtras, ObjectInfo, S3Store } from './s3/store.js';
+import { fetchRangeInto, streamMaxPartSize } from './streams.js';
+
+/** When the target key holds an object: copy only if it differs (size or ETag), always, or never. */
+export const COPY_IF_EXISTS = ['different', 'overwrite', 'skip'] as const;
+export type CopyIfExists = (typeof COPY_IF_EXISTS)[number];
+
+export interface CopyInput {
+  /** A key, or a prefix (empty or ending in "/") whose every object is copied. */
+  source: { bucket: string; key: string };
+  /** A key, or a prefix (empty or ending in "/"): a prefix's objects keep their names below the source prefix. */
+  target: { bucket: string; key: string };
+  ifExists?: CopyIfExists;
+  /** Delete each source once its copy is verified. */
+  move?: boolean;
+}
+
+export interface CopyProgress {
+  /** The source listing is complete (`objects` is the total). */
+  listed: boolean;
+  objects: number;
+  copied: number;
+  skipped: number;
+  failed: number;
+  deleted: number;
+  bytes: number;
+}
+
+export interface CopyResult {
+  objects: number;
+  copied: number;
+  /** Left alone: the target held the same object (or, with `skip`, any object). */
+  skipped: number;
+  /** Sources deleted (a move). */
+  deleted: number;
+  bytes: number;
+  seconds: number;
+  /** True when the bytes went through this machine (another account or provider). */
+  streamed: boolean;
+  failures: { item: string; error: ErrorInfo }[];
+}
+
+export interface CopyOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: CopyProgress) => void;
+  /** A streamed multipart copy goes on from an interrupted run's parts. */
+  onResumed?: (resumed: { key: string; partsDone: number; parts: number }) => void;
+}
+
+interface Item {
+  source: ObjectInfo;
+  targetKey: string;
+}
+
+const PROGRESS_MS = 250;
+const DELETE_BATCH = 1000;
+// Aborting a multipart upload must not depend on the signal that cancelled it.
+const ABORT_TIMEOUT_MS = 30_000;
+
+export function isPrefix(key: string): boolean {
+  return key === '' || key.endsWith('/');
+}
+
+export class Copier {
+  private readonly counts: CopyProgress = { listed: false, objects: 0, copied: 0, skipped: 0, failed: 0, deleted: 0, bytes: 0 };
+  private readonly failures: { item: string; error: ErrorInfo }[] = [];
+  private lastProgress = 0;
+  private readonly serverCopier: ServerCopier;
+  private readonly toDelete: string[] = [];
+  private deleting: Promise<void> = Promise.resolve();
+
+  /**
+   * `ctx` is the target account's engine; `sourceStore` the source account's store, the same as
+   * `ctx.store` when `onServer` (one account and endpoint: the server copies).
+   */
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly sourceStore: S3Store,
+    private readonly onServer: boolean,
+    private readonly input: CopyInput,
+    private readonly options: CopyOptions = {},
+  ) {
+    this.serverCopier = new ServerCopier(ctx, ctx.settings.copyObjectLimit, 'the copy', options.onResumed);
+  }
+
+  async run(): Promise<CopyResult> {
+    const started = performance.now();
+    const { controller, dispose } = followSignal(this.options.signal);
+    try {
+      return await this.runAll(controller.signal, started);
+    } finally {
+      dispose();
+    }
+  }
+
+  private async runAll(signal: AbortSignal, started: number): Promise<CopyResult> {
+    const { input } = this;
+    this.checkOverlap();
+    const items = await this.plan(signal);
+    const existing = input.ifExists === 'overwrite' ? new Map<string, { size: number; etag?: string }>() : await this.existingTargets(items, signal);
+    await mapInFlight(items, this.ctx.settings.filesInFlight, async (item) => {
+      if (signal.aborted) return;
+      try {
+        await this.copyOne(item, existing.get(item.targetKey), signal);
+      } catch (error) {
+        if (signal.aborted) return;
+        this.counts.failed++;
+        this.failures.push({ item: `s3://${input.source.bucket}/${item.source.key}`, error: asFerryError(error).toInfo() });
+      }
+      this.progress();
+    });
+    this.flushDeletes(signal, true);
+    await this.deleting;
+    if (signal.aborted) throw cancelledError();
+    this.progress(true);
+    const { objects, copied, skipped, deleted, bytes } = this.counts;
+    return { objects, copied, skipped, deleted, bytes, seconds: (performance.now() - started) / 1000, streamed: !this.onServer, failures: this.failures };
+  }
+
+  /** On one account, a target inside the source (or the reverse) would copy or delete what it just wrote. */
+  private checkOverlap(): void {
+    const { source, target } = this.input;
+    if (!this.onServer || source.bucket !== target.bucket) return;
+    if (!isPrefix(source.key)) {
+      if (!isPrefix(target.key) ? target.key === source.key : target.key + path.posix.basename(source.key) === source.key) {
+        throw new FerryError('InvalidInput', `s3://${source.bucket}/${source.key} would be copied onto itself; give another key.`);
+      }
+      return;
+    }
+    const to = targetPrefix(target.key);
+    if (to.startsWith(source.key) || source.key.startsWith(to)) {
+      throw new FerryError('InvalidInput', `s3://${target.bucket}/${to} and s3://${source.bucket}/${source.key} overlap: copy to a prefix outside the source.`);
+    }
+  }
+
+  /** Every object to copy, with its target key: one key (read by HEAD), or a prefix's listing. */
+  private async plan(signal: AbortSignal): Promise<Item[]> {
+    const { source, target } = this.input;
+    const items: Item[] = [];
+    if (!isPrefix(source.key)) {
+      const info = await this.sourceStore.headObject(source.bucket, source.key, { signal, interactive: true });
+      items.push({ source: info, targetKey: isPrefix(target.key) ? target.key + path.posix.basename(source.key) : target.key });
+    } else {
+      const to = targetPrefix(target.key);
+      for await (const entry of this.sourceStore.listAll(source.bucket, source.key, { signal })) {
+        items.push({
+          source: { key: entry.key, size: entry.size, etag: entry.etag ?? '', lastModified: entry.lastModified, storageClass: entry.storageClass, headers: {} },
+          targetKey: to + entry.key.slice(source.key.length),
+        });
+        this.counts.objects = items.length;
+        this.progress();
+      }
+    }
+    this.counts.objects = items.length;
+    this.counts.listed = true;
+    this.progress(true);
+    return items;
+  }
+
+  /** What the targets hold now: one listing of the target prefix, or a HEAD of the one key. */
+  private async existingTargets(items: Item[], signal: AbortSignal): Promise<Map<string, { size: number; etag?: string }>> {
+    const { source, target } = this.input;
+    const found = new Map<string, { size: number; etag?: string }>();
+    if (!isPrefix(source.key)) {
+      const key = items[0]?.targetKey;
+      if (key === undefined) return found;
+      try {
+        const info = await this.ctx.store.headObject(target.bucket, key, { signal, interactive: true });
+        found.set(key, { size: info.size, etag: info.etag });
+      } catch (error) {
+        if (asFerryError(error).code !== 'NoSuchKey') throw error;
+      }
+      return found;
+    }
+    for await (const entry of this.ctx.store.listAll(target.bucket, targetPrefix(target.key), { signal })) found.set(entry.key, { size: entry.size, etag: entry.etag });
+    return found;
+  }
+
+  private async copyOne(item: Item, existing: { size: number; etag?: string } | undefined, signal: AbortSignal): Promise<void> {
+    const { source, target } = this.input;
+    if (existing) {
+      const same = existing.size === item.source.size && !!existing.etag && existing.etag.toLowerCase() === item.source.etag.toLowerCase();
+      if (this.input.ifExists === 'skip' || (this.input.ifExists !== 'overwrite' && same)) {
+        this.counts.skipped++;
+        // The target already holds this very object: a move may let the source go.
+        if (same) this.deleteSource(item.source.key, signal);
+        return;
+      }
+    }
+    if (this.onServer) {
+      let info = item.source;
+      // A copy in parts (above CopyObject's limit, or a multipart source, whose parts are kept) names
+      // the headers itself: they come from a HEAD (a listing has none).
+      const inParts = info.size > this.ctx.settings.copyObjectLimit || (multipartEtagParts(info.etag) ?? 1) > 1;
+      if (inParts && Object.keys(info.headers).length === 0) info = await this.ctx.store.headObject(source.bucket, info.key, { signal });
+      await this.serverCopier.copy({ bucket: source.bucket, info }, { bucket: target.bucket, key: item.targetKey }, undefined, copyExtras(info), signal, { keepParts: true });
+    } else {
+      await new StreamedCopy(this.ctx, this.sourceStore, { bucket: source.bucket, key: item.source.key }, { bucket: target.bucket, key: item.targetKey }, this.options.onResumed).run(signal);
+    }
+    this.counts.copied++;
+    this.counts.bytes += item.source.size;
+    this.deleteSource(item.source.key, signal);
+  }
+
+  private deleteSource(key: string, signal: AbortSignal): void {
+    if (!this.input.move) return;
+    this.toDelete.push(key);
+    this.flushDeletes(signal, false);
+  }
+
+  /** Deletes the verified sources in batches (DeleteObjects, up to 1,000 keys), one batch at a time. */
+  private flushDeletes(signal: AbortSignal, all: boolean): void {
+    while (this.toDelete.length >= DELETE_BATCH || (all && this.toDelete.length > 0)) {
+      const batch = this.toDelete.splice(0, DELETE_BATCH);
+      this.deleting = this.deleting.then(async () => {
+        if (signal.aborted) return;
+        try {
+          await this.sourceStore.deleteObjects(this.input.source.bucket, batch, { signal });
+          this.counts.deleted += batch.length;
+        } catch (error) {
+          if (signal.aborted) return;
+          const info = asFerryError(error).toInfo();
+          this.counts.failed += batch.length;
+          for (const key of batch) this.failures.push({ item: `s3://${this.input.source.bucket}/${key} (copied, not deleted)`, error: info });
+        }
+        this.progress();
+      });
+    }
+  }
+
+  private progress(force = false): void {
+    const now = performance.now();
+    if (!force && now - this.lastProgress < PROGRESS_MS) return;
+    this.lastProgress = now;
+    this.options.onProgress?.({ ...this.counts });
+  }
+}
+
+function targetPrefix(key: string): string {
+  return isPrefix(key) ? key : `${key}/`;
+}
+
+/** Storage class, encryption and redirect, which a copy names again (STANDARD is the default). */
+function copyExtras(info: ObjectInfo): CopyExtras {
+  return {
+    storageClass: info.storageClass && info.storageClass !== 'STANDARD' ? info.storageClass : undefined,
+    serverSideEncryption: info.serverSideEncryption,
+    sseKmsKeyId: info.sseKmsKeyId,
+    websiteRedirectLocation: info.websiteRedirectLocation,
+  };
+}
+
+/**
+ * One object from one account to another, through this machine: small ones whole (one GET, one
+ * PUT), larger ones as a multipart upload whose parts are ranges of the source, each fetched into
+ * a part buffer, hashed and sent. The part size is the source's own where its ETag tells it, so
+ * the copy's ETag equals the source's (proof end to end); otherwise the source's ETag is rebuilt
+ * from the bytes in order as they pass. A journal record per object lets an interrupted copy go
+ * on from the parts the target holds.
+ */
+class StreamedCopy {
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly sourceStore: S3Store,
+    private readonly source: { bucket: string; key: string },
+    private readonly target: { bucket: string; key: string },
+    private readonly onResumed?: (resumed: { key: string; partsDone: number; parts: number }) => void,
+  ) {}
+
+  async run(signal: AbortSignal): Promise<void> {
+    const { ctx, source } = this;
+    const info = await this.sourceStore.headObject(source.bucket, source.key, { signal });
+    const headers: ObjectHeaders = { ...currentHeaders(info), storageClass: undefined };
+    const check = await etagCheck({ ...ctx, store: this.sourceStore }, source.bucket, source.key, info, signal);
+    const capacity = ctx.buffers.capacity;
+    if (info.size <= Math.min(ctx.settings.multipartThreshold, capacity)) return this.whole(info, headers, check, signal);
+    const ownPart = check.kind === 'multipart' && check.partSize <= streamMaxPartSize(ctx.settings.partSize, capacity) ? check.partSize : undefined;
+    const partSize = ownPart ?? Math.min(partPlan(info.size, ctx.settings.partSize).partSize, streamMaxPartSize(ctx.settings.partSize, capacity));
+    return this.inParts(info, headers, check, partSize, signal);
+  }
+
+  private async whole(info: ObjectInfo, headers: ObjectHeaders, check: EtagCheck, signal: AbortSignal): Promise<void> {
+    const { ctx, source, target } = this;
+    const lease = await ctx.buffers.acquire(info.size, signal);
+    try {
+      await fetchRangeInto(ctx, this.sourceStore, { bucket: source.bucket, key: source.key, etag: info.etag }, { offset: 0, length: info.size }, lease.buffer, signal);
+      const { md5 } = await hashPart(lease.buffer, false);
+      if (check.kind !== 'none') {
+        const hasher = new EtagHasher(check.kind === 'multipart' ? check.partSize : undefined);
+        hasher.update(lease.buffer);
+        this.compareWithSource(check, hasher.digest());
+      }
+      const out = await ctx.store.putObject({ bucket: target.bucket, key: target.key, body: lease.buffer, md5: md5.toString('base64'), headers }, { signal });
+      if (etagIsContentHash(out.serverSideEncryption) && /^[0-9a-f]{32}$/i.test(out.etag) && out.etag.toLowerCase() !== md5.toString('hex')) {
+        throw new FerryError('ChecksumMismatch', `s3://${target.bucket}/${target.key}: the server stored ETag ${out.etag}, but the bytes sent have MD5 ${md5.toString('hex')}.`);
+      }
+    } finally {
+      lease.release();
+    }
+  }
+
+  private async inParts(info: ObjectInfo, headers: ObjectHeaders, check: EtagCheck, partSize: number, signal: AbortSignal): Promise<void> {
+    const { ctx, source, target } = this;
+    const { store, journal, server } = ctx;
+    const plan = rangePlan(info.size, partSize);
+    let record = await journal?.findCopy(server, target.bucket, target.key, info.etag);
+    const done = new Map<number, string>();
+    if (record && (record.size !== info.size || record.partSize !== partSize)) record = undefined;
+    if (record) {
+      try {
+        const onServer = new Map((await store.listParts({ bucket: target.bucket, key: target.key, uploadId: record.uploadId }, { signal })).map((p) => [p.partNumber, p.etag]));
+        // A part counts if the target holds it with the ETag recorded when it was sent.
+        for (const part of record.parts) if (onServer.get(part.n) === part.etag) done.set(part.n, part.etag);
+        this.onResumed?.({ key: target.key, partsDone: done.size, parts: plan.partCount });
+      } catch (error) {
+        if (asFerryError(error).code !== 'NoSuchUpload') throw error;
+        record = undefined;
+      }
+    }
+    if (!record) {
+      const uploadId = await store.createMultipartUpload({ bucket: target.bucket, key: target.key, headers, crc32: ctx.crc32 }, { signal });
+      const now = new Date().toISOString();
+      record = { version: 1, kind: 'copy', id: journalId('copy', server, target.bucket, target.key, info.etag), server, bucket: target.bucket, key: target.key, sourceEtag: info.etag, size: info.size, partSize, uploadId, headers, parts: [], createdAt: now, updatedAt: now } satisfies CopyRecord;
+    }
+    const writer = journal ? new JournalWriter(journal, record) : undefined;
+    if (writer) {
+      writer.update((r) => {
+        r.parts = r.parts.filter((p) => done.has(p.n));
+      });
+      await writer.flush();
+    }
+    const { uploadId } = record;
+    // The source's ETag rebuilt from the bytes in order, unless the parts themselves give it
+    // (the same part size) or some parts were sent by an earlier run (their bytes do not pass again).
+    const ordered = check.kind !== 'none' && !(check.kind === 'multipart' && check.partSize === partSize) && done.size === 0;
+    const session = ordered ? new EtagSession(check.kind === 'multipart' ? check.partSize : undefined) : undefined;
+    let turn: Promise<void> = Promise.resolve();
+    const todo = Array.from({ length: plan.partCount }, (_, i) => i + 1).filter((n) => !done.has(n));
+    const stop = followSignal(signal);
+    let failure: unknown;
+    try {
+      await mapInFlight(todo, Math.max(1, Math.min(ctx.settings.partsInFlight, Math.floor(ctx.buffers.capacity / partSize))), async (n) => {
+        const before = turn;
+        let handOn = () => {};
+        turn = new Promise<void>((resolve) => (handOn = resolve));
+        try {
+          if (stop.controller.signal.aborted) return;
+          const range = partRange(plan, n - 1);
+          const lease = await ctx.buffers.acquire(range.length, stop.controller.signal);
+          try {
+            await fetchRangeInto(ctx, this.sourceStore, { bucket: source.bucket, key: source.key, etag: info.etag }, range, lease.buffer, stop.controller.signal);
+            const { md5, crc } = await hashPart(lease.buffer, ctx.crc32);
+            const sending = store.uploadPart(
+              { bucket: target.bucket, key: target.key, uploadId, partNumber: n, body: lease.buffer, md5: md5.toString('base64'), crc32: crc === undefined ? undefined : crc32FromValue(crc) },
+              { signal: stop.controller.signal },
+            );
+            const hashing = session ? before.then(() => session.update(lease.buffer)) : Promise.resolve();
+            const [etag] = await Promise.all([sending, hashing]);
+            done.set(n, etag);
+            writer?.update((r) => r.parts.push({ n, etag }));
+          } finally {
+            lease.release();
+          }
+        } catch (error) {
+          failure ??= error;
+          stop.controller.abort();
+        } finally {
+          handOn();
+        }
+      });
+      stop.dispose();
+      if (signal.aborted) throw cancelledError();
+      if (failure !== undefined) throw failure;
+      const parts = [...done].sort((a, b) => a[0] - b[0]).map(([partNumber, etag]) => ({ partNumber, etag }));
+      const expected = multipartEtag(parts.map((p) => Buffer.from(p.etag, 'hex')));
+      if (session) this.compareWithSource(check, await session.digest());
+      else if (check.kind === 'multipart' && check.partSize === partSize) this.compareWithSource(check, expected);
+      const out = await store.completeMultipartUpload({ bucket: target.bucket, key: target.key, uploadId, parts }, { signal });
+      await writer?.remove();
+      if (etagIsContentHash(out.serverSideEncryption) && out.etag.includes('-') && out.etag.toLowerCase() !== expected) {
+        throw new FerryError('ChecksumMismatch', `s3://${target.bucket}/${target.key}: the server's ETag ${out.etag} differs from ${expected}, computed from the parts sent.`);
+      }
+    } catch (error) {
+      session?.drop();
+      const code = asFerryError(error).code;
+      // A lost network or a busy server keeps the upload and its record for the next run; anything else aborts it.
+      if (!signal.aborted && asFerryError(error).retryable && code !== 'Cancelled') {
+        await writer?.flush().catch(() => undefined);
+      } else {
+        await store.abortMultipartUpload({ bucket: target.bucket, key: target.key, uploadId }, { signal: AbortSignal.timeout(ABORT_TIMEOUT_MS) }).catch(() => undefined);
+        await writer?.remove().catch(() => undefined);
+      }
+      throw error;
+    }
+  }
+
+  /** The bytes copied hash to the source's ETag, or the copy is refused. */
+  private compareWithSource(check: EtagCheck, actual: string): void {
+    if (check.kind === 'none' || actual === check.etag) return;
+    // A guessed part size that does not reproduce the ETag proves nothing either way.
+    if (check.kind === 'multipart' && !check.authoritative) return;
+    throw new FerryError('ChecksumMismatch', `s3://${this.source.bucket}/${this.source.key}: the bytes read hash to ${actual}, but the object's ETag is ${check.etag}. Nothing was kept at s3://${this.target.bucket}/${this.target.key}.`);
+  }
+}

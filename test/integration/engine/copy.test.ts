@@ -1,0 +1,89 @@
+// Streamed copies through the engine, between two accounts: a single-part source copied in parts
+// (its MD5 rebuilt from the bytes in order), and a source replaced during the copy.
+
+import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TransferEngine } from '../../../electron/engine/engine.js';
+import type { S3Store } from '../../../electron/engine/s3/store.js';
+import { closeTestBed, createTestBucket, incompleteUploads, openTestBed, removeTestBucket, testAccount, testEngine, testStore } from '../../support/s3.js';
+
+const MiB = 1024 * 1024;
+
+let store: S3Store;
+let bucket: string;
+let dir: string;
+let otherStore: S3Store;
+let otherBucket: string;
+
+beforeAll(async () => {
+  ({ store, bucket, dir } = await openTestBed('engine-copy'));
+  otherStore = testStore(testAccount('other'));
+  otherBucket = await createTestBucket(otherStore, 'engine-copy-other');
+});
+
+afterAll(async () => {
+  try {
+    await removeTestBucket(otherStore, otherBucket);
+  } finally {
+    otherStore.destroy();
+    await closeTestBed({ store, bucket, dir });
+  }
+});
+
+async function withEngines(run: (source: TransferEngine, target: TransferEngine) => Promise<void>, targetSettings = {}): Promise<void> {
+  const source = testEngine({ settings: { multipartThreshold: 64 * MiB } });
+  const target = testEngine({ settings: { partSize: 5 * MiB, multipartThreshold: 5 * MiB, ...targetSettings } }, testAccount('other'));
+  try {
+    await run(source, target);
+  } finally {
+    source.close();
+    target.close();
+  }
+}
+
+describe('streamed copies', () => {
+  it('copies a 40 MiB single-part object in 5 MiB parts, checked against its MD5', async () => {
+    const data = randomBytes(40 * MiB);
+    await withEngines(async (source, target) => {
+      // A file below the source engine's 64 MiB threshold goes up in one PUT: its ETag is its MD5.
+      const file = path.join(dir, 'single.bin');
+      await writeFile(file, data);
+      await source.upload({ source: file, bucket, key: 'single.bin' });
+      const original = await store.headObject(bucket, 'single.bin');
+      expect(original.etag).toMatch(/^[0-9a-f]{32}$/);
+      const result = await target.copy({ source: { bucket, key: 'single.bin' }, target: { bucket: otherBucket, key: 'copied.bin' } }, {}, source);
+      expect(result).toMatchObject({ copied: 1, streamed: true, failures: [] });
+      const copied = await otherStore.headObject(otherBucket, 'copied.bin');
+      expect(copied.etag).toMatch(/-8$/);
+      const back = await otherStore.getRange({ bucket: otherBucket, key: 'copied.bin', start: 0, end: data.length - 1 });
+      const chunks: Buffer[] = [];
+      for await (const chunk of back.body) chunks.push(chunk as Buffer);
+      expect(Buffer.concat(chunks).equals(data)).toBe(true);
+    });
+  });
+
+  it('stops a copy whose source is replaced midway, and leaves no upload at the target', async () => {
+    await withEngines(async (source, target) => {
+      await source.uploadStream({ input: Readable.from([randomBytes(30 * MiB)]), name: 'test data', bucket, key: 'changing.bin' });
+      let replaced = false;
+      const copying = target.copy({ source: { bucket, key: 'changing.bin' }, target: { bucket: otherBucket, key: 'changing.bin' } }, {}, source);
+      // Replaced as soon as the target has a multipart upload under way.
+      for (let i = 0; i < 400 && !replaced; i++) {
+        if ((await incompleteUploads(otherStore, otherBucket)).length > 0) {
+          await source.uploadStream({ input: Readable.from([randomBytes(30 * MiB)]), name: 'replacement', bucket, key: 'changing.bin' });
+          replaced = true;
+        } else await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      const result = await copying;
+      expect(replaced).toBe(true);
+      expect(result.copied).toBe(0);
+      expect(result.failures.map((f) => f.error.code)).toEqual(['RemoteChanged']);
+      await expect(otherStore.headObject(otherBucket, 'changing.bin')).rejects.toMatchObject({ code: 'NoSuchKey' });
+      expect(await incompleteUploads(otherStore, otherBucket)).toEqual([]);
+      // One part at a time: the replacement lands while most of the source is still to be read.
+    }, { partsInFlight: 1, adaptive: false });
+  });
+});
