@@ -12,7 +12,7 @@ import { loadRules } from './rulesFile.js';
 import { applyRules, headerLines, setHeaderLine } from '../engine/publishRules.js';
 import type { PlannedHeaderChange } from '../engine/headerChange.js';
 import { TransferEngine, type BatchResult } from '../engine/engine.js';
-import { COPY_IF_EXISTS, type CopyIfExists } from '../engine/copy.js';
+import { COPY_IF_EXISTS, copyInputFromUrls, type CopyIfExists } from '../engine/copy.js';
 import { FerryError, asFerryError } from '../engine/errors.js';
 import { parseS3Url } from '../engine/keyPath.js';
 import { actionLine } from '../engine/sync.js';
@@ -390,7 +390,7 @@ export function buildProgram(): Command {
         const verb = move ? 'move' : 'copy';
         try {
           const result = await engine.copy(
-            { source, target, ifExists: flags.ifExists, move },
+            { ...copyInputFromUrls(source, target), ifExists: flags.ifExists, move },
             {
               signal,
               onProgress: (p) => progress.draw(`${verb} ${p.copied + p.skipped + p.failed}/${p.objects}${p.listed ? '' : '+'} objects, ${formatBytes(p.bytes)}${p.failed > 0 ? `, ${p.failed} failed` : ''}`),

@@ -4,7 +4,6 @@
 // to the target, part by part, never touching the local disk. A move deletes each source only once
 // its copy is verified (or the target already held the same object), in batches of up to 1,000.
 
-import path from 'node:path';
 import type { ErrorInfo } from '../../shared/errors.js';
 import type { ObjectHeaders } from '../../shared/transfer.js';
 import { followSignal } from './abort.js';
@@ -26,13 +25,34 @@ export const COPY_IF_EXISTS = ['different', 'overwrite', 'skip'] as const;
 export type CopyIfExists = (typeof COPY_IF_EXISTS)[number];
 
 export interface CopyInput {
-  /** A key, or a prefix (empty or ending in "/") whose every object is copied. */
-  source: { bucket: string; key: string };
-  /** A key, or a prefix (empty or ending in "/"): a prefix's objects keep their names below the source prefix. */
-  target: { bucket: string; key: string };
+  sourceBucket: string;
+  /** Keys to copy, each to the target prefix plus its name below `base`. */
+  keys: string[];
+  /** Prefixes whose every object is copied, named below `base` the same way. */
+  prefixes: string[];
+  /** What names start from: the folder a person was looking at, or a command line's source prefix. */
+  base: string;
+  targetBucket: string;
+  /** Empty or ending in "/". */
+  targetPrefix: string;
+  /** One key (the only one in `keys`) to this exact key instead (`ferry copy s3://a/k s3://b/other-name`). */
+  targetKey?: string;
   ifExists?: CopyIfExists;
   /** Delete each source once its copy is verified. */
   move?: boolean;
+}
+
+/**
+ * The command line's two addresses as a copy: a prefix's objects go below the target prefix
+ * (`copy s3://a/p/ s3://b/q/` makes q/x of p/x, as `aws s3 cp --recursive` and rclone do); one
+ * key goes into a target prefix under its name, or to the exact target key.
+ */
+export function copyInputFromUrls(source: { bucket: string; key: string }, target: { bucket: string; key: string }): Pick<CopyInput, 'sourceBucket' | 'keys' | 'prefixes' | 'base' | 'targetBucket' | 'targetPrefix' | 'targetKey'> {
+  const common = { sourceBucket: source.bucket, targetBucket: target.bucket };
+  if (isPrefix(source.key)) return { ...common, keys: [], prefixes: [source.key], base: source.key, targetPrefix: targetPrefix(target.key) };
+  const base = source.key.slice(0, source.key.lastIndexOf('/') + 1);
+  if (isPrefix(target.key)) return { ...common, keys: [source.key], prefixes: [], base, targetPrefix: target.key };
+  return { ...common, keys: [source.key], prefixes: [], base, targetPrefix: '', targetKey: target.key };
 }
 
 export interface CopyProgress {
@@ -73,6 +93,8 @@ interface Item {
 }
 
 const PROGRESS_MS = 250;
+// Up to this many keys (and no prefix), the targets are looked up one by one; more, by one listing.
+const FEW_KEYS = 20;
 const DELETE_BATCH = 1000;
 // Aborting a multipart upload must not depend on the signal that cancelled it.
 const ABORT_TIMEOUT_MS = 30_000;
@@ -125,7 +147,7 @@ export class Copier {
       } catch (error) {
         if (signal.aborted) return;
         this.counts.failed++;
-        this.failures.push({ item: `s3://${input.source.bucket}/${item.source.key}`, error: asFerryError(error).toInfo() });
+        this.failures.push({ item: `s3://${input.sourceBucket}/${item.source.key}`, error: asFerryError(error).toInfo() });
       }
       this.progress();
     });
@@ -137,67 +159,81 @@ export class Copier {
     return { objects, copied, skipped, deleted, bytes, seconds: (performance.now() - started) / 1000, streamed: !this.onServer, failures: this.failures };
   }
 
+  /** Where `key` (below the base) goes. */
+  private targetFor(key: string): string {
+    const { input } = this;
+    if (input.targetKey !== undefined) return input.targetKey;
+    if (!key.startsWith(input.base)) throw new FerryError('InvalidInput', `${key} is not below ${input.base || 'the bucket'}, where the copy's names start.`);
+    return input.targetPrefix + key.slice(input.base.length);
+  }
+
   /** On one account, a target inside the source (or the reverse) would copy or delete what it just wrote. */
   private checkOverlap(): void {
-    const { source, target } = this.input;
-    if (!this.onServer || source.bucket !== target.bucket) return;
-    if (!isPrefix(source.key)) {
-      if (!isPrefix(target.key) ? target.key === source.key : target.key + path.posix.basename(source.key) === source.key) {
-        throw new FerryError('InvalidInput', `s3://${source.bucket}/${source.key} would be copied onto itself; give another key.`);
-      }
-      return;
+    const { input } = this;
+    if (input.keys.length + input.prefixes.length === 0) throw new FerryError('InvalidInput', 'Name the objects to copy: a key or a prefix.');
+    if (input.targetKey !== undefined && (input.keys.length !== 1 || input.prefixes.length > 0)) throw new FerryError('InvalidInput', 'An exact target key is for one source key.');
+    if (!this.onServer || input.sourceBucket !== input.targetBucket) return;
+    for (const key of input.keys) {
+      if (this.targetFor(key) === key) throw new FerryError('InvalidInput', `s3://${input.sourceBucket}/${key} would be copied onto itself; give another key.`);
     }
-    const to = targetPrefix(target.key);
-    if (to.startsWith(source.key) || source.key.startsWith(to)) {
-      throw new FerryError('InvalidInput', `s3://${target.bucket}/${to} and s3://${source.bucket}/${source.key} overlap: copy to a prefix outside the source.`);
+    for (const prefix of input.prefixes) {
+      const to = this.targetFor(prefix);
+      if (to.startsWith(prefix) || prefix.startsWith(to)) {
+        throw new FerryError('InvalidInput', `s3://${input.targetBucket}/${to} and s3://${input.sourceBucket}/${prefix} overlap: copy to a prefix outside the source.`);
+      }
     }
   }
 
-  /** Every object to copy, with its target key: one key (read by HEAD), or a prefix's listing. */
+  /** Every object to copy, with its target key: the keys (read by HEAD), and the prefixes' listings. */
   private async plan(signal: AbortSignal): Promise<Item[]> {
-    const { source, target } = this.input;
-    const items: Item[] = [];
-    if (!isPrefix(source.key)) {
-      const info = await this.sourceStore.headObject(source.bucket, source.key, { signal, interactive: true });
-      items.push({ source: info, targetKey: isPrefix(target.key) ? target.key + path.posix.basename(source.key) : target.key });
-    } else {
-      const to = targetPrefix(target.key);
-      for await (const entry of this.sourceStore.listAll(source.bucket, source.key, { signal })) {
-        items.push({
+    const { input } = this;
+    const items = new Map<string, Item>();
+    for (const key of input.keys) {
+      const info = await this.sourceStore.headObject(input.sourceBucket, key, { signal, interactive: true });
+      items.set(key, { source: info, targetKey: this.targetFor(key) });
+      this.counts.objects = items.size;
+    }
+    for (const prefix of input.prefixes) {
+      for await (const entry of this.sourceStore.listAll(input.sourceBucket, prefix, { signal })) {
+        items.set(entry.key, {
           source: { key: entry.key, size: entry.size, etag: entry.etag ?? '', lastModified: entry.lastModified, storageClass: entry.storageClass, headers: {} },
-          targetKey: to + entry.key.slice(source.key.length),
+          targetKey: this.targetFor(entry.key),
         });
-        this.counts.objects = items.length;
+        this.counts.objects = items.size;
         this.progress();
       }
     }
-    this.counts.objects = items.length;
+    this.counts.objects = items.size;
     this.counts.listed = true;
     this.progress(true);
-    return items;
+    return [...items.values()];
   }
 
-  /** What the targets hold now: one listing of the target prefix, or a HEAD of the one key. */
+  /**
+   * What the targets hold now: a HEAD of each of a few keys, or one listing of the target prefix
+   * (a prefix's worth of objects costs one request per 1,000 instead of one each).
+   */
   private async existingTargets(items: Item[], signal: AbortSignal): Promise<Map<string, { size: number; etag?: string }>> {
-    const { source, target } = this.input;
+    const { input } = this;
     const found = new Map<string, { size: number; etag?: string }>();
-    if (!isPrefix(source.key)) {
-      const key = items[0]?.targetKey;
-      if (key === undefined) return found;
-      try {
-        const info = await this.ctx.store.headObject(target.bucket, key, { signal, interactive: true });
-        found.set(key, { size: info.size, etag: info.etag });
-      } catch (error) {
-        if (asFerryError(error).code !== 'NoSuchKey') throw error;
-      }
+    if (input.prefixes.length === 0 && items.length <= FEW_KEYS) {
+      await mapInFlight(items, this.ctx.settings.filesInFlight, async ({ targetKey }) => {
+        try {
+          const info = await this.ctx.store.headObject(input.targetBucket, targetKey, { signal, interactive: true });
+          found.set(targetKey, { size: info.size, etag: info.etag });
+        } catch (error) {
+          if (asFerryError(error).code !== 'NoSuchKey') throw error;
+        }
+      });
       return found;
     }
-    for await (const entry of this.ctx.store.listAll(target.bucket, targetPrefix(target.key), { signal })) found.set(entry.key, { size: entry.size, etag: entry.etag });
+    for await (const entry of this.ctx.store.listAll(input.targetBucket, input.targetPrefix, { signal })) found.set(entry.key, { size: entry.size, etag: entry.etag });
     return found;
   }
 
   private async copyOne(item: Item, existing: { size: number; etag?: string } | undefined, signal: AbortSignal): Promise<void> {
-    const { source, target } = this.input;
+    const source = { bucket: this.input.sourceBucket };
+    const target = { bucket: this.input.targetBucket };
     if (existing) {
       const same = existing.size === item.source.size && !!existing.etag && existing.etag.toLowerCase() === item.source.etag.toLowerCase();
       if (this.input.ifExists === 'skip' || (this.input.ifExists !== 'overwrite' && same)) {
@@ -235,13 +271,13 @@ export class Copier {
       this.deleting = this.deleting.then(async () => {
         if (signal.aborted) return;
         try {
-          await this.sourceStore.deleteObjects(this.input.source.bucket, batch, { signal });
+          await this.sourceStore.deleteObjects(this.input.sourceBucket, batch, { signal });
           this.counts.deleted += batch.length;
         } catch (error) {
           if (signal.aborted) return;
           const info = asFerryError(error).toInfo();
           this.counts.failed += batch.length;
-          for (const key of batch) this.failures.push({ item: `s3://${this.input.source.bucket}/${key} (copied, not deleted)`, error: info });
+          for (const key of batch) this.failures.push({ item: `s3://${this.input.sourceBucket}/${key} (copied, not deleted)`, error: info });
         }
         this.progress();
       });

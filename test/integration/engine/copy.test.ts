@@ -6,6 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyInputFromUrls } from '../../../electron/engine/copy.js';
 import type { TransferEngine } from '../../../electron/engine/engine.js';
 import type { S3Store } from '../../../electron/engine/s3/store.js';
 import { closeTestBed, createTestBucket, incompleteUploads, openTestBed, removeTestBucket, testAccount, testEngine, testStore } from '../../support/s3.js';
@@ -54,7 +55,7 @@ describe('streamed copies', () => {
       await source.upload({ source: file, bucket, key: 'single.bin' });
       const original = await store.headObject(bucket, 'single.bin');
       expect(original.etag).toMatch(/^[0-9a-f]{32}$/);
-      const result = await target.copy({ source: { bucket, key: 'single.bin' }, target: { bucket: otherBucket, key: 'copied.bin' } }, {}, source);
+      const result = await target.copy(copyInputFromUrls({ bucket, key: 'single.bin' }, { bucket: otherBucket, key: 'copied.bin' }), {}, source);
       expect(result).toMatchObject({ copied: 1, streamed: true, failures: [] });
       const copied = await otherStore.headObject(otherBucket, 'copied.bin');
       expect(copied.etag).toMatch(/-8$/);
@@ -69,7 +70,7 @@ describe('streamed copies', () => {
     await withEngines(async (source, target) => {
       await source.uploadStream({ input: Readable.from([randomBytes(30 * MiB)]), name: 'test data', bucket, key: 'changing.bin' });
       let replaced = false;
-      const copying = target.copy({ source: { bucket, key: 'changing.bin' }, target: { bucket: otherBucket, key: 'changing.bin' } }, {}, source);
+      const copying = target.copy(copyInputFromUrls({ bucket, key: 'changing.bin' }, { bucket: otherBucket, key: 'changing.bin' }), {}, source);
       // Replaced as soon as the target has a multipart upload under way.
       for (let i = 0; i < 400 && !replaced; i++) {
         if ((await incompleteUploads(otherStore, otherBucket)).length > 0) {
