@@ -1,12 +1,13 @@
 // Routes the host's events to the store each concerns: listing pages to the browser; rows, batches
 // and transfer progress to the queue; questions about existing targets to the conflict store;
-// settings and header changes to theirs. Tells the browser when the connection drops, and reloads what events would
+// settings, header changes and copies to theirs. Tells the browser when the connection drops, and reloads what events would
 // have said while it was down.
 import { notifyBatchEnded } from './batchNotifications.js';
 import { onHostEvent } from './bridge.js';
 import { useConnectionStore } from './connectionStore.js';
 import { useBrowserStore } from './stores/browserStore.js';
 import { showConflictsWhenFree, useConflictStore } from './stores/conflictStore.js';
+import { useCopyStore } from './stores/copyStore.js';
 import { useHeaderChangeStore } from './stores/headerChangeStore.js';
 import { useQueueStore } from './stores/queueStore.js';
 import { useSettingsStore } from './stores/settingsStore.js';
@@ -32,6 +33,9 @@ export function routeHostEvents(): () => void {
         break;
       case 'headerChange':
         useHeaderChangeStore.getState().receive(event);
+        break;
+      case 'copyJob':
+        useCopyStore.getState().receive(event);
         break;
       default:
         useQueueStore.getState().receive(event);

@@ -42,6 +42,12 @@ export function askChangeHeaders(): void {
   askAboutSelection('change-headers');
 }
 
+/** Copy to… (or Move to…) on the selected files and folders. */
+export function askCopySelection(move: boolean): void {
+  const selected = selectedEntries(useBrowserStore.getState());
+  if (selected.length > 0) useUiStore.getState().openDialog({ kind: 'copy', move, ...keysAndPrefixes(selected) });
+}
+
 export function askNewFolder(): void {
   if (useBrowserStore.getState().location.bucket === null) return;
   useUiStore.getState().openDialog({ kind: 'new-folder' });
@@ -91,6 +97,8 @@ export function objectMenu(): (MenuItem | 'separator')[] {
     if (single?.kind === 'file') items.push({ label: 'Share link…', run: askShareLink });
     items.push({ label: 'Info', shortcut: shortcutLabel('mod+i'), run: () => useUiStore.setState({ infoPanelOpen: true }) });
     items.push({ label: 'Change headers…', action: 'change-headers', run: askChangeHeaders });
+    items.push({ label: 'Copy to…', action: 'copy-to', run: () => askCopySelection(false) });
+    items.push({ label: 'Move to…', action: 'move-to', run: () => askCopySelection(true) });
     if (single?.kind === 'folder') items.push({ label: 'Synchronize…', action: 'sync-folder', run: () => askSync(single.key) });
     items.push('separator');
   }

@@ -288,6 +288,25 @@ export const calls = {
   .refine((r) => r.ifEtag === undefined || (r.keys.length === 1 && r.prefixes.length === 0), { message: 'An expected ETag is for one key.', path: ['ifEtag'] }),
   'objects.cancelHeaderChange': z.object({ jobId: id }),
   /**
+   * Copies (with `move`, moves) the keys and every object under the prefixes to the target
+   * account, bucket and prefix, each named there as it is below `base` (the folder shown). One
+   * account: the server copies; another: the bytes stream through the main process (never its
+   * disk). `ifExists`: different (pass over a target of the same size and ETag), overwrite, skip.
+   * Returns at once; `copyJob` events report progress.
+   */
+  'objects.copy': bucketRef
+    .extend({
+      keys: z.array(key).max(100_000),
+      prefixes: z.array(key).max(1_000),
+      base: prefix,
+      target: z.object({ accountId: id, bucket, prefix: prefix.refine((p) => p === '' || p.endsWith('/'), 'A target prefix is empty or ends with "/".') }),
+      move: z.boolean(),
+      ifExists: z.enum(['different', 'overwrite', 'skip']),
+    })
+    .refine((r) => r.keys.length + r.prefixes.length > 0, { message: 'Name the objects: a key or a prefix.', path: ['keys'] })
+    .refine((r) => [...r.keys, ...r.prefixes].every((k) => k.startsWith(r.base) && k !== r.base), { message: 'Every key and prefix lies below the base.', path: ['base'] }),
+  'objects.cancelCopy': z.object({ jobId: id }),
+  /**
    * Compares the local folder and the prefix (both listed; times read or files hashed) and keeps
    * the plan under `planId` (the caller's, so `sync.discard` can stop a long comparison). Nothing
    * is changed. Refused when the folder is outside the download folder and not one chosen with
@@ -356,6 +375,8 @@ export interface CallResponses {
   'publish.preview': PublishPreview;
   'objects.changeHeaders': { jobId: string };
   'objects.cancelHeaderChange': { cancelled: boolean };
+  'objects.copy': { jobId: string };
+  'objects.cancelCopy': { cancelled: boolean };
   'sync.plan': SyncPlanSummary;
   'sync.start': { batchId: string };
   'sync.discard': { discarded: boolean };
@@ -450,7 +471,31 @@ export type HeaderChangeEvent = {
   status: 'running' | 'done' | 'failed' | 'cancelled';
 };
 
-export type AppEvent = ListingEvent | BatchEvent | QueueEvent | QueueBatchEvent | ConflictEvent | SettingsEvent | HeaderChangeEvent | TransferEvent;
+/** A copy or move between buckets or accounts (`objects.copy`): where it stands, a few times a second and once at the end. */
+export type CopyJobEvent = {
+  type: 'copyJob';
+  jobId: string;
+  move: boolean;
+  /** What was asked, for a person: "Copy 3 objects from photos/ to Backup: archive/2024/". */
+  label: string;
+  /** Objects found so far (final once `listed`). */
+  objects: number;
+  listed: boolean;
+  copied: number;
+  /** Passed over: the target held the same object (or, with `skip`, any). */
+  skipped: number;
+  /** Sources deleted (a move). */
+  deleted: number;
+  failed: number;
+  bytes: number;
+  /** True when the bytes go through this machine (another account). */
+  streamed: boolean;
+  /** The first 100 failures, with reasons. */
+  failures: { item: string; error: ErrorInfo }[];
+  status: 'running' | 'done' | 'failed' | 'cancelled';
+};
+
+export type AppEvent = ListingEvent | BatchEvent | QueueEvent | QueueBatchEvent | ConflictEvent | SettingsEvent | HeaderChangeEvent | CopyJobEvent | TransferEvent;
 
 /** The one API the renderer sees, whichever transport carries it. */
 export interface FerryBridge {

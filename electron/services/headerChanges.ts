@@ -1,7 +1,6 @@
 // The app's header changes in place (`objects.changeHeaders`): each a job on the account's engine
 // (headerChange.ts) that reports through `headerChange` events and stops when cancelled.
 
-import { randomUUID } from 'node:crypto';
 import type { AppEvent, HeaderChangeEvent } from '../../shared/api.js';
 import { METADATA_PREFIX } from '../../shared/publishRules.js';
 import type { ObjectHeaders } from '../../shared/transfer.js';
@@ -9,6 +8,7 @@ import type { TransferEngine } from '../engine/engine.js';
 import { FerryError, asFerryError } from '../engine/errors.js';
 import { checkEdit, type HeaderChangeProgress, type HeaderEdit } from '../engine/headerChange.js';
 import { WIRE_NAMES, setHeader } from '../engine/publishRules.js';
+import { JobSet } from './jobs.js';
 
 export interface HeaderChangeRequest {
   bucket: string;
@@ -62,7 +62,7 @@ export function headerChangeLabel(request: Pick<HeaderChangeRequest, 'keys' | 'p
 }
 
 export class HeaderChangeJobs {
-  private readonly running = new Map<string, AbortController>();
+  private readonly jobs = new JobSet();
 
   constructor(private readonly emit: (event: AppEvent) => void) {}
 
@@ -73,9 +73,7 @@ export class HeaderChangeJobs {
       throw new FerryError('InvalidInput', 'Say what to change: a header to set or remove, or the publishing rules.');
     }
     checkEdit(edit);
-    const jobId = randomUUID();
-    const controller = new AbortController();
-    this.running.set(jobId, controller);
+    const { jobId, signal } = this.jobs.begin();
     let last: HeaderChangeProgress = { objects: 0, listed: false, changed: 0, unchanged: 0, failed: 0, bytes: 0 };
     const send = (status: HeaderChangeEvent['status'], progress: HeaderChangeProgress, failures: HeaderChangeEvent['failures'] = []) => {
       const { objects, listed, changed, unchanged, failed } = progress;
@@ -87,10 +85,10 @@ export class HeaderChangeJobs {
       .changeHeaders(
         { bucket: request.bucket, keys: request.keys, prefixes: request.prefixes, edit, ifEtag: request.ifEtag },
         {
-          signal: controller.signal,
+          signal,
           onProgress: (progress) => {
             last = progress;
-            if (!controller.signal.aborted) send('running', progress);
+            if (!signal.aborted) send('running', progress);
           },
         },
       )
@@ -105,18 +103,16 @@ export class HeaderChangeJobs {
           else send('failed', last, [{ item: `s3://${request.bucket}/${[...request.prefixes, ...request.keys][0] ?? ''}`, error: info }]);
         },
       )
-      .finally(() => this.running.delete(jobId));
+      .finally(() => this.jobs.end(jobId));
     return { jobId };
   }
 
   /** False when the job is not running (ended already, or never was). */
   cancel(jobId: string): boolean {
-    const controller = this.running.get(jobId);
-    controller?.abort();
-    return controller !== undefined;
+    return this.jobs.cancel(jobId);
   }
 
   close(): void {
-    for (const controller of this.running.values()) controller.abort();
+    this.jobs.close();
   }
 }

@@ -3,6 +3,7 @@ import { useUiStore } from '../stores/uiStore.js';
 import { AccountDialog } from './AccountDialog.js';
 import { ChangeHeadersDialog } from './ChangeHeadersDialog.js';
 import { ConflictDialog } from './ConflictDialog.js';
+import { CopyDialog } from './CopyDialog.js';
 import { DeleteDialog } from './DeleteDialog.js';
 import { NewFolderDialog } from './NewFolderDialog.js';
 import { PublishDialog } from './PublishDialog.js';
@@ -36,6 +37,8 @@ export function DialogHost() {
       return <PublishDialog files={dialog.files} place={dialog.place} />;
     case 'change-headers':
       return <ChangeHeadersDialog keys={dialog.keys} prefixes={dialog.prefixes} />;
+    case 'copy':
+      return <CopyDialog keys={dialog.keys} prefixes={dialog.prefixes} move={dialog.move} />;
     case 'sync':
       return <SyncDialog />;
   }

@@ -78,11 +78,11 @@ export function openService(dir: string, secrets: SecretStore, settings: Partial
   };
 }
 
-/** Saves the test account in the service; returns its id. */
-export async function addTestAccount(bed: ServiceBed): Promise<string> {
-  const account = testAccount();
+/** Saves the test account (or the second one, `other`) in the service; returns its id. */
+export async function addTestAccount(bed: ServiceBed, role: 'owner' | 'other' = 'owner', name = role === 'owner' ? 'test' : 'other'): Promise<string> {
+  const account = testAccount(role);
   const saved = await bed.call('accounts.save', {
-    name: 'test',
+    name,
     kind: account.endpoint.endpoint ? 's3-compatible' : 'aws',
     endpoint: account.endpoint.endpoint,
     region: account.endpoint.region,

@@ -1,0 +1,38 @@
+// How a copy or move reads on screen: where it goes, how far it got while it runs, and what it did.
+import type { CopyJobEvent } from '../../shared/api.js';
+import { formatBytes, formatCount } from './format.js';
+
+/** Objects finished so far, and the part of the whole (null while the listing still finds more). */
+export function copyProgress(job: CopyJobEvent): { text: string; fraction: number | null } {
+  const done = job.copied + job.skipped + job.failed;
+  const failed = job.failed > 0 ? `, ${job.failed.toLocaleString('en-US')} failed` : '';
+  const bytes = job.bytes > 0 ? ` (${formatBytes(job.bytes)})` : '';
+  if (!job.listed) return { text: `${done.toLocaleString('en-US')} done${bytes}, ${formatCount(job.objects, 'object', 'objects')} found so far${failed}`, fraction: null };
+  return { text: `${done.toLocaleString('en-US')} of ${formatCount(job.objects, 'object', 'objects')}${bytes}${failed}`, fraction: job.objects === 0 ? 1 : done / job.objects };
+}
+
+/** The end, in a sentence: what was copied (and how), what was passed over, deleted, failed. */
+export function copySummary(job: CopyJobEvent): string {
+  const how = job.streamed ? ' through this computer' : ' on the server';
+  const parts = [`${job.copied.toLocaleString('en-US')} ${job.move ? 'moved' : 'copied'}${job.copied > 0 ? how : ''}`];
+  if (job.skipped > 0) parts.push(`${job.skipped.toLocaleString('en-US')} already there`);
+  if (job.move && job.deleted !== job.copied + job.skipped) parts.push(`${job.deleted.toLocaleString('en-US')} removed from where they were`);
+  if (job.failed > 0) parts.push(`${job.failed.toLocaleString('en-US')} failed`);
+  const counts = parts.join(', ');
+  switch (job.status) {
+    case 'running':
+      return copyProgress(job).text;
+    case 'done':
+      return job.objects === 0 ? 'Done: no objects were found there.' : `Done: ${counts}.`;
+    case 'cancelled':
+      return `Cancelled: ${counts}.`;
+    case 'failed':
+      return job.failed === 0 && job.failures[0] ? `Failed: ${job.failures[0].error.message}` : `Ended: ${counts}.`;
+  }
+}
+
+/** A folder typed as a prefix: no leading slash, one trailing slash (empty: the top of the bucket). */
+export function folderPrefix(text: string): string {
+  const trimmed = text.trim().replace(/^\/+/, '');
+  return trimmed === '' || trimmed.endsWith('/') ? trimmed : `${trimmed}/`;
+}

@@ -1,0 +1,92 @@
+// Copy to… and Move to… as a person does them, in the real renderer in Chromium against the
+// browser-hosted mode and the real S3 server: a folder copied to a second account's bucket (the
+// bytes through the host), then moved to another folder of its own bucket (on the server).
+
+import { Readable } from 'node:stream';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { S3Store } from '../../electron/engine/s3/store.js';
+import { browserNeeds, closeBrowserApp, openBrowserApp, screenshot, type BrowserApp } from '../support/browserApp.js';
+import { describeNeeding } from '../support/requirements.js';
+import { createTestBucket, removeTestBucket, testAccount, testEngine, testStore } from '../support/s3.js';
+import { addTestAccount } from '../support/service.js';
+
+let app: BrowserApp;
+let page: Page;
+let otherStore: S3Store;
+let otherBucket: string;
+
+const shot = (name: string) => screenshot(page, name);
+const objectRow = (key: string) => page.locator(`[data-testid="object-row"][data-key="${key}"]`);
+const KEYS = ['site/index.html', 'site/assets/app.js', 'site/assets/style.css', 'site/assets/img/logo.svg'];
+
+async function keysOf(store: S3Store, bucket: string): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const entry of store.listAll(bucket, '')) keys.push(entry.key);
+  return keys.sort();
+}
+
+describeNeeding(browserNeeds)('copy and move in the app', () => {
+  beforeAll(async () => {
+    app = await openBrowserApp('e2e-copy');
+    page = app.page;
+    otherStore = testStore(testAccount('other'));
+    otherBucket = await createTestBucket(otherStore, 'e2e-copy-other');
+    await addTestAccount(app.bed, 'other', 'Backup');
+    const engine = testEngine();
+    try {
+      for (const key of KEYS) await engine.uploadStream({ input: Readable.from([Buffer.from(`<!-- ${key} -->`)]), name: key, bucket: app.bucket, key, headers: { cacheControl: 'max-age=60' } });
+    } finally {
+      engine.close();
+    }
+    // The page learns of the second account and the new objects.
+    await page.reload();
+    await page.getByTestId('account-item').filter({ hasText: 'test' }).click();
+    await page.locator(`[data-testid="bucket-row"][data-bucket="${app.bucket}"]`).dblclick();
+    await objectRow('site/').waitFor();
+  });
+
+  afterAll(async () => {
+    await closeBrowserApp(app);
+    await removeTestBucket(otherStore, otherBucket);
+    otherStore.destroy();
+  });
+
+  it('copies a folder to another account’s bucket: the card says it went through this computer', async () => {
+    await objectRow('site/').click({ button: 'right' });
+    await page.locator('[data-action="copy-to"]').click();
+    const dialog = page.getByTestId('copy-dialog');
+    await dialog.getByLabel('Account').selectOption({ label: 'Backup' });
+    await expect.poll(() => dialog.getByLabel('Bucket').locator('option').allTextContents()).toContain(otherBucket);
+    await dialog.getByLabel('Bucket').selectOption(otherBucket);
+    await dialog.getByLabel('Folder').fill('mirror');
+    await shot('copy-dialog');
+    await dialog.locator('[data-action="start-copy"]').click();
+    await dialog.waitFor({ state: 'detached' });
+    const card = page.getByTestId('copy-job');
+    await expect.poll(() => card.getAttribute('data-status'), { timeout: 30_000 }).toBe('done');
+    expect(await card.textContent()).toContain(`Copy site/ to Backup: ${otherBucket}/mirror/`);
+    expect(await card.textContent()).toContain('Done: 4 copied through this computer.');
+    await shot('copy-done');
+    expect(await keysOf(otherStore, otherBucket)).toEqual(KEYS.map((k) => k.replace(/^site\//, 'mirror/site/')).sort());
+    expect((await otherStore.headObject(otherBucket, 'mirror/site/assets/app.js')).headers.cacheControl).toBe('max-age=60');
+    await card.getByRole('button', { name: 'Dismiss' }).click();
+  });
+
+  it('moves the folder within its bucket on the server, and the listing shows it gone', async () => {
+    await objectRow('site/').click({ button: 'right' });
+    await page.locator('[data-action="move-to"]').click();
+    const dialog = page.getByTestId('copy-dialog');
+    // Where it is now: refused in place until another folder is named.
+    await expect.poll(() => dialog.getByRole('alert').textContent()).toMatch(/would land where the items are/);
+    await dialog.getByLabel('Folder').fill('archive/2026');
+    await dialog.locator('[data-action="start-move"]').click();
+    const card = page.getByTestId('copy-job');
+    await expect.poll(() => card.getAttribute('data-status'), { timeout: 30_000 }).toBe('done');
+    expect(await card.textContent()).toContain('Done: 4 moved on the server.');
+    await objectRow('archive/').waitFor();
+    await expect.poll(() => objectRow('site/').count()).toBe(0);
+    await shot('move-done');
+    expect(await keysOf(app.store, app.bucket)).toEqual(KEYS.map((k) => `archive/2026/${k}`).sort());
+  });
+});
