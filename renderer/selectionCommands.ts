@@ -48,6 +48,25 @@ export function askCopySelection(move: boolean): void {
   if (selected.length > 0) useUiStore.getState().openDialog({ kind: 'copy', move, ...keysAndPrefixes(selected) });
 }
 
+/** What a drag of rows out of the object list carries: the selection (or the one row dragged) as keys and prefixes. */
+export const OBJECTS_DRAG_TYPE = 'application/x-ferry-objects';
+
+export function objectsDragData(draggedKey: string): string {
+  const s = useBrowserStore.getState();
+  const selected = selectedEntries(s);
+  const entries = selected.some((e) => e.key === draggedKey) ? selected : s.objectView.filter((e) => e.key === draggedKey);
+  return JSON.stringify(keysAndPrefixes(entries));
+}
+
+/** Rows dropped on an account: Copy to… with that account chosen. */
+export function askCopyDropped(data: string, targetAccountId: string): void {
+  const parsed = JSON.parse(data) as { keys?: unknown; prefixes?: unknown };
+  const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  const keys = strings(parsed.keys);
+  const prefixes = strings(parsed.prefixes);
+  if (keys.length + prefixes.length > 0) useUiStore.getState().openDialog({ kind: 'copy', move: false, keys, prefixes, targetAccountId });
+}
+
 export function askNewFolder(): void {
   if (useBrowserStore.getState().location.bucket === null) return;
   useUiStore.getState().openDialog({ kind: 'new-folder' });

@@ -1,6 +1,7 @@
 // Copy to… and Move to… on a selection: the account, bucket and folder to put it in, and what to do
 // where an object is there already. On one account the server copies; to another account the bytes
-// go through this computer. The job's progress shows in the corner.
+// go through this computer. Rows dragged onto an account open it with that account chosen. The job's
+// progress shows in the corner.
 import { useEffect, useState } from 'react';
 import { call } from '../bridge.js';
 import { folderPrefix } from '../model/copyJobText.js';
@@ -19,13 +20,13 @@ function selectionText(keys: string[], prefixes: string[]): string {
   return [files, folders].filter(Boolean).join(' and ');
 }
 
-export function CopyDialog({ keys, prefixes, move }: { keys: string[]; prefixes: string[]; move: boolean }) {
+export function CopyDialog({ keys, prefixes, move, targetAccountId }: { keys: string[]; prefixes: string[]; move: boolean; targetAccountId?: string }) {
   const closeDialog = useUiStore((s) => s.closeDialog);
   const accounts = useAccountsStore((s) => s.accounts);
   const source = useBrowserStore((s) => s.account);
   const sourceBucket = useBrowserStore((s) => s.location.bucket);
   const base = useBrowserStore((s) => s.location.prefix);
-  const [accountId, setAccountId] = useState(source?.id ?? '');
+  const [accountId, setAccountId] = useState(targetAccountId ?? source?.id ?? '');
   const [buckets, setBuckets] = useState<string[] | null>(null);
   const [bucket, setBucket] = useState(sourceBucket ?? '');
   const [folder, setFolder] = useState(base);

@@ -38,7 +38,7 @@ export function DialogHost() {
     case 'change-headers':
       return <ChangeHeadersDialog keys={dialog.keys} prefixes={dialog.prefixes} />;
     case 'copy':
-      return <CopyDialog keys={dialog.keys} prefixes={dialog.prefixes} move={dialog.move} />;
+      return <CopyDialog keys={dialog.keys} prefixes={dialog.prefixes} move={dialog.move} targetAccountId={dialog.targetAccountId} />;
     case 'sync':
       return <SyncDialog />;
   }

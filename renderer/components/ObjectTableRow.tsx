@@ -3,6 +3,7 @@
 import { memo } from 'react';
 import { formatBytes, formatDateTime } from '../model/format.js';
 import { useBrowserStore } from '../stores/browserStore.js';
+import { OBJECTS_DRAG_TYPE, objectsDragData } from '../selectionCommands.js';
 import { FileIcon, FolderIcon } from './icons.js';
 
 export function objectRowId(index: number): string {
@@ -29,6 +30,12 @@ export const ObjectTableRow = memo(function ObjectTableRow({ index, top, dropTar
       data-index={index}
       aria-selected={selected}
       aria-rowindex={index + 2}
+      draggable
+      onDragStart={(event) => {
+        // Onto an account in the sidebar: Copy to… that account (the selection, or this row alone).
+        event.dataTransfer.setData(OBJECTS_DRAG_TYPE, objectsDragData(entry.key));
+        event.dataTransfer.effectAllowed = 'copy';
+      }}
     >
       <div role="gridcell" className="cell name">
         <span className={folder ? 'kind-icon folder' : 'kind-icon file'}>{folder ? <FolderIcon /> : <FileIcon />}</span>

@@ -1,6 +1,7 @@
 // The left column: accounts to open, and the ways to add them.
-import type { MouseEvent } from 'react';
+import { useState, type MouseEvent } from 'react';
 import type { Account } from '../../shared/api.js';
+import { OBJECTS_DRAG_TYPE, askCopyDropped } from '../selectionCommands.js';
 import { useAccountsStore } from '../stores/accountsStore.js';
 import { useUiStore, type MenuItem } from '../stores/uiStore.js';
 import { CloudIcon, FerryIcon, ImportIcon, MoreIcon, PlusIcon } from './icons.js';
@@ -21,6 +22,7 @@ function accountMenu(account: Account): MenuItem[] {
 }
 
 function AccountItem({ account }: { account: Account }) {
+  const [dropping, setDropping] = useState(false);
   const selected = useAccountsStore((s) => s.selectedId === account.id);
   const select = useAccountsStore((s) => s.select);
   const openContextMenu = useUiStore((s) => s.openContextMenu);
@@ -31,7 +33,26 @@ function AccountItem({ account }: { account: Account }) {
   }
 
   return (
-    <li className={selected ? 'account selected' : 'account'} onContextMenu={showMenu}>
+    <li
+      className={`account${selected ? ' selected' : ''}${dropping ? ' drop-target' : ''}`}
+      onContextMenu={showMenu}
+      // Rows dragged from the object list: Copy to… this account.
+      onDragOver={(event) => {
+        if (!event.dataTransfer.types.includes(OBJECTS_DRAG_TYPE)) return;
+        event.preventDefault();
+        event.dataTransfer.dropEffect = 'copy';
+        setDropping(true);
+      }}
+      onDragLeave={() => setDropping(false)}
+      onDrop={(event) => {
+        setDropping(false);
+        const data = event.dataTransfer.getData(OBJECTS_DRAG_TYPE);
+        if (!data) return;
+        event.preventDefault();
+        askCopyDropped(data, account.id);
+      }}
+      data-testid="account-drop"
+    >
       <button type="button" className="account-open" data-testid="account-item" aria-current={selected ? 'true' : undefined} onClick={() => select(account.id)} title={accountDetail(account)}>
         {account.name}
       </button>

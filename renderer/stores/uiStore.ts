@@ -19,8 +19,8 @@ export type Dialog =
   /** Publish folder…: the chosen folder's files, previewed before they go. */
   | { kind: 'publish'; files: File[]; place: UploadPlace }
   | { kind: 'change-headers'; keys: string[]; prefixes: string[] }
-  /** Copy to… or Move to…: the selection, named below the folder shown. */
-  | { kind: 'copy'; keys: string[]; prefixes: string[]; move: boolean }
+  /** Copy to… or Move to…: the selection, named below the folder shown (`targetAccountId`: dropped on that account). */
+  | { kind: 'copy'; keys: string[]; prefixes: string[]; move: boolean; targetAccountId?: string }
   /** Synchronize…: its place and steps are in the sync store. */
   | { kind: 'sync' };
 

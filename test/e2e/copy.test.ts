@@ -73,6 +73,24 @@ describeNeeding(browserNeeds)('copy and move in the app', () => {
     await card.getByRole('button', { name: 'Dismiss' }).click();
   });
 
+  it('opens Copy to… with the account chosen when rows are dragged onto it', async () => {
+    // The page's own drag events, with one DataTransfer carried from the row to the account (Playwright's
+    // mouse-driven drag starts none in headless Chromium here).
+    const dataTransfer = await page.evaluateHandle('new DataTransfer()');
+    const account = page.getByTestId('account-drop').filter({ hasText: 'Backup' });
+    await objectRow('site/').dispatchEvent('dragstart', { dataTransfer });
+    await account.dispatchEvent('dragenter', { dataTransfer });
+    await account.dispatchEvent('dragover', { dataTransfer });
+    await account.dispatchEvent('drop', { dataTransfer });
+    const dialog = page.getByTestId('copy-dialog');
+    await dialog.waitFor();
+    expect(await dialog.getByLabel('Account').locator('option:checked').textContent()).toBe('Backup');
+    await expect.poll(() => dialog.getByLabel('Bucket').inputValue()).toBe(otherBucket);
+    await shot('copy-dropped-on-account');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+  });
+
   it('moves the folder within its bucket on the server, and the listing shows it gone', async () => {
     await objectRow('site/').click({ button: 'right' });
     await page.locator('[data-action="move-to"]').click();
