@@ -5,7 +5,7 @@ import type { AppEvent, HeaderChangeEvent } from '../../shared/api.js';
 import { METADATA_PREFIX } from '../../shared/publishRules.js';
 import type { ObjectHeaders } from '../../shared/transfer.js';
 import type { TransferEngine } from '../engine/engine.js';
-import { FerryError, asFerryError } from '../engine/errors.js';
+import { FerryError } from '../engine/errors.js';
 import { checkEdit, type HeaderChangeProgress, type HeaderEdit } from '../engine/headerChange.js';
 import { WIRE_NAMES, setHeader } from '../engine/publishRules.js';
 import { JobSet } from './jobs.js';
@@ -61,10 +61,10 @@ export function headerChangeLabel(request: Pick<HeaderChangeRequest, 'keys' | 'p
   return keys.length === 0 ? `${what} on ${count} in ${items[0]}${more}` : `${what} on ${count} (${items[0]}${more})`;
 }
 
-export class HeaderChangeJobs {
-  private readonly jobs = new JobSet();
-
-  constructor(private readonly emit: (event: AppEvent) => void) {}
+export class HeaderChangeJobs extends JobSet {
+  constructor(private readonly emit: (event: AppEvent) => void) {
+    super();
+  }
 
   /** Starts the change; refused at once when the edit cannot be sent (a bad name or value) or says nothing. */
   start(engine: TransferEngine, request: HeaderChangeRequest): { jobId: string } {
@@ -73,46 +73,30 @@ export class HeaderChangeJobs {
       throw new FerryError('InvalidInput', 'Say what to change: a header to set or remove, or the publishing rules.');
     }
     checkEdit(edit);
-    const { jobId, signal } = this.jobs.begin();
     let last: HeaderChangeProgress = { objects: 0, listed: false, changed: 0, unchanged: 0, failed: 0, bytes: 0 };
-    const send = (status: HeaderChangeEvent['status'], progress: HeaderChangeProgress, failures: HeaderChangeEvent['failures'] = []) => {
-      const { objects, listed, changed, unchanged, failed } = progress;
-      this.emit({ type: 'headerChange', jobId, bucket: request.bucket, label: headerChangeLabel(request, objects, listed), objects, listed, changed, unchanged, failed, failures: failures.slice(0, FAILURES_SHOWN), status });
-    };
-    send('running', last);
-    // The engine reports a few times a second and once at the end: each report is one event.
-    void engine
-      .changeHeaders(
-        { bucket: request.bucket, keys: request.keys, prefixes: request.prefixes, edit, ifEtag: request.ifEtag },
-        {
-          signal,
-          onProgress: (progress) => {
-            last = progress;
-            if (!signal.aborted) send('running', progress);
-          },
-        },
-      )
-      .then(
-        (result) => {
+    let send = (_status: HeaderChangeEvent['status'], _progress: HeaderChangeProgress, _failures: HeaderChangeEvent['failures'] = []): void => undefined;
+    const jobId = this.launch(
+      (id, signal) => {
+        send = (status, progress, failures = []) => {
+          const { objects, listed, changed, unchanged, failed } = progress;
+          this.emit({ type: 'headerChange', jobId: id, bucket: request.bucket, label: headerChangeLabel(request, objects, listed), objects, listed, changed, unchanged, failed, failures: failures.slice(0, FAILURES_SHOWN), status });
+        };
+        send('running', last);
+        // The engine reports a few times a second and once at the end: each report is one event.
+        return engine.changeHeaders(
+          { bucket: request.bucket, keys: request.keys, prefixes: request.prefixes, edit, ifEtag: request.ifEtag },
+          { signal, onProgress: (progress) => ((last = progress), signal.aborted || send('running', progress)) },
+        );
+      },
+      {
+        done: (result) => {
           const counts = { ...last, objects: result.objects, listed: true, changed: result.changed, unchanged: result.unchanged, failed: result.failures.length };
           send(result.failures.length > 0 ? 'failed' : 'done', counts, result.failures);
         },
-        (error: unknown) => {
-          const info = asFerryError(error).toInfo();
-          if (info.code === 'Cancelled') send('cancelled', last);
-          else send('failed', last, [{ item: `s3://${request.bucket}/${[...request.prefixes, ...request.keys][0] ?? ''}`, error: info }]);
-        },
-      )
-      .finally(() => this.jobs.end(jobId));
+        failed: (error) => send('failed', last, [{ item: `s3://${request.bucket}/${[...request.prefixes, ...request.keys][0] ?? ''}`, error }]),
+        cancelled: () => send('cancelled', last),
+      },
+    );
     return { jobId };
-  }
-
-  /** False when the job is not running (ended already, or never was). */
-  cancel(jobId: string): boolean {
-    return this.jobs.cancel(jobId);
-  }
-
-  close(): void {
-    this.jobs.close();
   }
 }

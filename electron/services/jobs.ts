@@ -1,21 +1,33 @@
-// Jobs the app starts and reports by events (header changes, copies): each has an id and can be
-// cancelled until it ends; closing the service cancels what still runs.
+// Jobs the app starts and reports by events (header changes, copies): each has an id, runs its
+// work with a signal that cancels it, and says how it ended; closing the service cancels what runs.
 
 import { randomUUID } from 'node:crypto';
+import type { ErrorInfo } from '../../shared/errors.js';
+import { asFerryError } from '../engine/errors.js';
+
+export interface JobEnd<R> {
+  done: (result: R) => void;
+  /** The work failed as a whole (not item by item): the reason. */
+  failed: (error: ErrorInfo) => void;
+  cancelled: () => void;
+}
 
 export class JobSet {
   private readonly running = new Map<string, AbortController>();
 
-  /** A new job: its id, and the signal that cancels it. */
-  begin(): { jobId: string; signal: AbortSignal } {
+  /** Starts `work` as a new job and returns its id at once; `end` hears how it ended. */
+  protected launch<R>(work: (jobId: string, signal: AbortSignal) => Promise<R>, end: JobEnd<R>): string {
     const jobId = randomUUID();
     const controller = new AbortController();
     this.running.set(jobId, controller);
-    return { jobId, signal: controller.signal };
-  }
-
-  end(jobId: string): void {
-    this.running.delete(jobId);
+    void work(jobId, controller.signal)
+      .then(end.done, (error: unknown) => {
+        const info = asFerryError(error).toInfo();
+        if (info.code === 'Cancelled') end.cancelled();
+        else end.failed(info);
+      })
+      .finally(() => this.running.delete(jobId));
+    return jobId;
   }
 
   /** False when the job is not running (ended already, or never was). */

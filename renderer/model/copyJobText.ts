@@ -1,14 +1,11 @@
 // How a copy or move reads on screen: where it goes, how far it got while it runs, and what it did.
 import type { CopyJobEvent } from '../../shared/api.js';
-import { formatBytes, formatCount } from './format.js';
+import { formatBytes } from './format.js';
+import { countProgress } from './headerChangeText.js';
 
-/** Objects finished so far, and the part of the whole (null while the listing still finds more). */
+/** Objects finished so far (and bytes copied), and the part of the whole (null while the listing still finds more). */
 export function copyProgress(job: CopyJobEvent): { text: string; fraction: number | null } {
-  const done = job.copied + job.skipped + job.failed;
-  const failed = job.failed > 0 ? `, ${job.failed.toLocaleString('en-US')} failed` : '';
-  const bytes = job.bytes > 0 ? ` (${formatBytes(job.bytes)})` : '';
-  if (!job.listed) return { text: `${done.toLocaleString('en-US')} done${bytes}, ${formatCount(job.objects, 'object', 'objects')} found so far${failed}`, fraction: null };
-  return { text: `${done.toLocaleString('en-US')} of ${formatCount(job.objects, 'object', 'objects')}${bytes}${failed}`, fraction: job.objects === 0 ? 1 : done / job.objects };
+  return countProgress(job.copied + job.skipped + job.failed, job.objects, job.listed, job.failed, job.bytes > 0 ? ` (${formatBytes(job.bytes)})` : '');
 }
 
 /** The end, in a sentence: what was copied (and how), what was passed over, deleted, failed. */

@@ -2,12 +2,19 @@
 import type { HeaderChangeEvent } from '../../shared/api.js';
 import { formatCount } from './format.js';
 
+/**
+ * A job over many objects: how many are finished (with `detail`, e.g. the bytes), and the part of
+ * the whole (null while the listing still finds more).
+ */
+export function countProgress(done: number, objects: number, listed: boolean, failed: number, detail = ''): { text: string; fraction: number | null } {
+  const failedText = failed > 0 ? `, ${failed.toLocaleString('en-US')} failed` : '';
+  if (!listed) return { text: `${done.toLocaleString('en-US')} done${detail}, ${formatCount(objects, 'object', 'objects')} found so far${failedText}`, fraction: null };
+  return { text: `${done.toLocaleString('en-US')} of ${formatCount(objects, 'object', 'objects')}${detail}${failedText}`, fraction: objects === 0 ? 1 : done / objects };
+}
+
 /** Objects finished so far, and the part of the whole (null while the listing still finds more). */
 export function jobProgress(job: HeaderChangeEvent): { text: string; fraction: number | null } {
-  const done = job.changed + job.unchanged + job.failed;
-  const failed = job.failed > 0 ? `, ${job.failed.toLocaleString('en-US')} failed` : '';
-  if (!job.listed) return { text: `${done.toLocaleString('en-US')} done, ${formatCount(job.objects, 'object', 'objects')} found so far${failed}`, fraction: null };
-  return { text: `${done.toLocaleString('en-US')} of ${formatCount(job.objects, 'object', 'objects')}${failed}`, fraction: job.objects === 0 ? 1 : done / job.objects };
+  return countProgress(job.changed + job.unchanged + job.failed, job.objects, job.listed, job.failed);
 }
 
 /** The end, in a sentence: what changed, what already had the headers, what failed. */

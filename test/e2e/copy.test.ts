@@ -8,7 +8,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { S3Store } from '../../electron/engine/s3/store.js';
 import { browserNeeds, closeBrowserApp, openBrowserApp, screenshot, type BrowserApp } from '../support/browserApp.js';
 import { describeNeeding } from '../support/requirements.js';
-import { createTestBucket, removeTestBucket, testAccount, testEngine, testStore } from '../support/s3.js';
+import { closeOtherBucket, openOtherBucket, testEngine } from '../support/s3.js';
 import { addTestAccount } from '../support/service.js';
 
 let app: BrowserApp;
@@ -30,8 +30,7 @@ describeNeeding(browserNeeds)('copy and move in the app', () => {
   beforeAll(async () => {
     app = await openBrowserApp('e2e-copy');
     page = app.page;
-    otherStore = testStore(testAccount('other'));
-    otherBucket = await createTestBucket(otherStore, 'e2e-copy-other');
+    ({ store: otherStore, bucket: otherBucket } = await openOtherBucket('e2e-copy-other'));
     await addTestAccount(app.bed, 'other', 'Backup');
     const engine = testEngine();
     try {
@@ -48,8 +47,7 @@ describeNeeding(browserNeeds)('copy and move in the app', () => {
 
   afterAll(async () => {
     await closeBrowserApp(app);
-    await removeTestBucket(otherStore, otherBucket);
-    otherStore.destroy();
+    await closeOtherBucket({ store: otherStore, bucket: otherBucket });
   });
 
   it('copies a folder to another account’s bucket: the card says it went through this computer', async () => {

@@ -111,3 +111,19 @@ export async function remoteSha256(bucket: string, key: string, dir: string): Pr
     engine.close();
   }
 }
+
+/** A bucket of the second account (`other`), with a store for it: copies across accounts. */
+export async function openOtherBucket(label: string): Promise<{ store: S3Store; bucket: string }> {
+  const store = testStore(testAccount('other'));
+  return { store, bucket: await createTestBucket(store, label) };
+}
+
+/** Removes the second account's bucket (failing if a multipart upload was left) and its store. */
+export async function closeOtherBucket(other: { store: S3Store; bucket: string } | undefined): Promise<void> {
+  if (!other) return;
+  try {
+    await removeTestBucket(other.store, other.bucket);
+  } finally {
+    other.store.destroy();
+  }
+}

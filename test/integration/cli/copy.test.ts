@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { S3Store } from '../../../electron/engine/s3/store.js';
 import { cliEnv, ferry, killWhen } from '../../support/cli.js';
 import { writeRandomFile } from '../../support/files.js';
-import { closeTestBed, createTestBucket, incompleteUploads, openTestBed, removeTestBucket, testAccount, testStore } from '../../support/s3.js';
+import { closeOtherBucket, closeTestBed, incompleteUploads, openOtherBucket, openTestBed, testAccount } from '../../support/s3.js';
 
 const MiB = 1024 * 1024;
 const SMALL = 1000;
@@ -21,8 +21,7 @@ let otherBucket: string;
 
 beforeAll(async () => {
   ({ store, bucket, dir } = await openTestBed('copy'));
-  otherStore = testStore(testAccount('other'));
-  otherBucket = await createTestBucket(otherStore, 'copy-other');
+  ({ store: otherStore, bucket: otherBucket } = await openOtherBucket('copy-other'));
   // The second account as a profile of ~/.aws, as a user would name it (HOME is the test's folder).
   const other = testAccount('other').credentials;
   await mkdir(path.join(dir, '.aws'), { recursive: true });
@@ -37,9 +36,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   try {
-    await removeTestBucket(otherStore, otherBucket);
+    await closeOtherBucket({ store: otherStore, bucket: otherBucket });
   } finally {
-    otherStore.destroy();
     await closeTestBed({ store, bucket, dir });
   }
 });

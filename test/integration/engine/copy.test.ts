@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyInputFromUrls } from '../../../electron/engine/copy.js';
 import type { TransferEngine } from '../../../electron/engine/engine.js';
 import type { S3Store } from '../../../electron/engine/s3/store.js';
-import { closeTestBed, createTestBucket, incompleteUploads, openTestBed, removeTestBucket, testAccount, testEngine, testStore } from '../../support/s3.js';
+import { closeOtherBucket, closeTestBed, incompleteUploads, openOtherBucket, openTestBed, testAccount, testEngine } from '../../support/s3.js';
 
 const MiB = 1024 * 1024;
 
@@ -21,15 +21,13 @@ let otherBucket: string;
 
 beforeAll(async () => {
   ({ store, bucket, dir } = await openTestBed('engine-copy'));
-  otherStore = testStore(testAccount('other'));
-  otherBucket = await createTestBucket(otherStore, 'engine-copy-other');
+  ({ store: otherStore, bucket: otherBucket } = await openOtherBucket('engine-copy-other'));
 });
 
 afterAll(async () => {
   try {
-    await removeTestBucket(otherStore, otherBucket);
+    await closeOtherBucket({ store: otherStore, bucket: otherBucket });
   } finally {
-    otherStore.destroy();
     await closeTestBed({ store, bucket, dir });
   }
 });

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CopyJobEvent } from '../../../shared/api.js';
 import type { S3Store } from '../../../electron/engine/s3/store.js';
-import { createTestBucket, removeTestBucket, testAccount, testEngine, testStore } from '../../support/s3.js';
+import { closeOtherBucket, openOtherBucket, testEngine } from '../../support/s3.js';
 import { addTestAccount, closeServiceTestBed, openServiceTestBed, type ServiceTestBed } from '../../support/service.js';
 import { Readable } from 'node:stream';
 
@@ -19,8 +19,7 @@ const KEYS = ['site/index.html', 'site/assets/a.css', 'site/assets/b.js', 'site/
 beforeAll(async () => {
   t = await openServiceTestBed('service-copy');
   otherId = await addTestAccount(t.bed, 'other', 'Backup');
-  otherStore = testStore(testAccount('other'));
-  otherBucket = await createTestBucket(otherStore, 'service-copy-other');
+  ({ store: otherStore, bucket: otherBucket } = await openOtherBucket('service-copy-other'));
   const engine = testEngine();
   try {
     for (const key of KEYS) await engine.uploadStream({ input: Readable.from([Buffer.from(`body of ${key}`)]), name: key, bucket: t.bucket, key, headers: { cacheControl: 'max-age=5', metadata: { k: key } } });
@@ -31,9 +30,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   try {
-    await removeTestBucket(otherStore, otherBucket);
+    await closeOtherBucket({ store: otherStore, bucket: otherBucket });
   } finally {
-    otherStore.destroy();
     await closeServiceTestBed(t);
   }
 });
