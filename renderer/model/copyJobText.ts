@@ -1,7 +1,7 @@
 // How a copy or move reads on screen: where it goes, how far it got while it runs, and what it did.
 import type { CopyJobEvent } from '../../shared/api.js';
 import { formatBytes } from './format.js';
-import { countProgress } from './headerChangeText.js';
+import { countProgress, jobSentence } from './headerChangeText.js';
 
 /** Objects finished so far (and bytes copied), and the part of the whole (null while the listing still finds more). */
 export function copyProgress(job: CopyJobEvent): { text: string; fraction: number | null } {
@@ -15,17 +15,7 @@ export function copySummary(job: CopyJobEvent): string {
   if (job.skipped > 0) parts.push(`${job.skipped.toLocaleString('en-US')} already there`);
   if (job.move && job.deleted !== job.copied + job.skipped) parts.push(`${job.deleted.toLocaleString('en-US')} removed from where they were`);
   if (job.failed > 0) parts.push(`${job.failed.toLocaleString('en-US')} failed`);
-  const counts = parts.join(', ');
-  switch (job.status) {
-    case 'running':
-      return copyProgress(job).text;
-    case 'done':
-      return job.objects === 0 ? 'Done: no objects were found there.' : `Done: ${counts}.`;
-    case 'cancelled':
-      return `Cancelled: ${counts}.`;
-    case 'failed':
-      return job.failed === 0 && job.failures[0] ? `Failed: ${job.failures[0].error.message}` : `Ended: ${counts}.`;
-  }
+  return jobSentence(job, parts.join(', '), copyProgress(job).text);
 }
 
 /** A folder typed as a prefix: no leading slash, one trailing slash (empty: the top of the bucket). */

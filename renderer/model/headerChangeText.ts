@@ -22,10 +22,14 @@ export function jobSummary(job: HeaderChangeEvent): string {
   const parts = [`${job.changed.toLocaleString('en-US')} changed`];
   if (job.unchanged > 0) parts.push(`${job.unchanged.toLocaleString('en-US')} already had these headers`);
   if (job.failed > 0) parts.push(`${job.failed.toLocaleString('en-US')} failed`);
-  const counts = parts.join(', ');
+  return jobSentence(job, parts.join(', '), jobProgress(job).text);
+}
+
+/** How a job over many objects stands, in a sentence: `running` while it runs, then the counts or the reason. */
+export function jobSentence(job: { status: 'running' | 'done' | 'failed' | 'cancelled'; objects: number; failed: number; failures: { error: { message: string } }[] }, counts: string, running: string): string {
   switch (job.status) {
     case 'running':
-      return jobProgress(job).text;
+      return running;
     case 'done':
       return job.objects === 0 ? 'Done: no objects were found there.' : `Done: ${counts}.`;
     case 'cancelled':
