@@ -7,7 +7,7 @@
 import type { ErrorInfo } from '../../shared/errors.js';
 import type { ObjectHeaders } from '../../shared/transfer.js';
 import { followSignal } from './abort.js';
-import { EtagHasher, crc32FromValue, etagIsContentHash, multipartEtag, multipartEtagParts } from './checksum.js';
+import { EtagHasher, crc32FromValue, etagIsContentHash, isMd5Etag, multipartEtag, multipartEtagParts } from './checksum.js';
 import type { EngineContext } from './context.js';
 import { etagCheck, type EtagCheck } from './download.js';
 import { FerryError, asFerryError, cancelledError } from './errors.js';
@@ -341,13 +341,15 @@ class StreamedCopy {
     try {
       await fetchRangeInto(ctx, this.sourceStore, { bucket: source.bucket, key: source.key, etag: info.etag }, { offset: 0, length: info.size }, lease.buffer, signal);
       const { md5 } = await hashPart(lease.buffer, false);
-      if (check.kind !== 'none') {
-        const hasher = new EtagHasher(check.kind === 'multipart' ? check.partSize : undefined);
+      // The MD5 just taken is a plain ETag's check; only a multipart ETag needs its parts hashed.
+      if (check.kind === 'md5') this.compareWithSource(check, md5.toString('hex'));
+      else if (check.kind === 'multipart') {
+        const hasher = new EtagHasher(check.partSize);
         hasher.update(lease.buffer);
         this.compareWithSource(check, hasher.digest());
       }
       const out = await ctx.store.putObject({ bucket: target.bucket, key: target.key, body: lease.buffer, md5: md5.toString('base64'), headers }, { signal });
-      if (etagIsContentHash(out.serverSideEncryption) && /^[0-9a-f]{32}$/i.test(out.etag) && out.etag.toLowerCase() !== md5.toString('hex')) {
+      if (etagIsContentHash(out.serverSideEncryption) && isMd5Etag(out.etag) && out.etag.toLowerCase() !== md5.toString('hex')) {
         throw new FerryError('ChecksumMismatch', `s3://${target.bucket}/${target.key}: the server stored ETag ${out.etag}, but the bytes sent have MD5 ${md5.toString('hex')}.`);
       }
     } finally {

@@ -166,6 +166,11 @@ export function formatBytes(bytes: number): string {
   return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
+/** Whole or tenths of MiB, as messages about part sizes give them: "8", "10.5". */
+export function formatMiB(bytes: number): string {
+  return (bytes / MiB).toFixed(bytes % MiB === 0 ? 0 : 1);
+}
+
 /** Parses sizes such as "8MiB", "16M", "1g", "5242880". */
 export function parseSize(text: string): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b?)\s*$/i.exec(text);

@@ -15,7 +15,7 @@ import { EtagSession, hashPart } from './hashPool.js';
 import type { Lease } from './partBuffers.js';
 import { partPlan, partRange, rangePlan } from './partPlan.js';
 import { runSegments } from './segments.js';
-import { S3_LIMITS, formatBytes, retryPolicy } from './settings.js';
+import { S3_LIMITS, formatBytes, formatMiB, retryPolicy } from './settings.js';
 import { Transfer } from './transfer.js';
 import { withRetry } from './retry.js';
 import type { CompletedPart } from './s3/store.js';
@@ -461,7 +461,4 @@ function closedOutput(name: string, error?: NodeJS.ErrnoException): FerryError {
   return new FerryError('OutputClosed', `${name} was closed before the object was written whole (${why}).`, { cause: error });
 }
 
-function formatMiB(bytes: number): string {
-  return (bytes / MiB).toFixed(bytes % MiB === 0 ? 0 : 1);
-}
 

@@ -15,6 +15,7 @@ import { runSegments } from './segments.js';
 import { Transfer } from './transfer.js';
 import { headersWithModTime } from './modTime.js';
 import { hashPart } from './hashPool.js';
+import { formatMiB } from './settings.js';
 import type { CompletedPart, PartBody } from './s3/store.js';
 
 export interface UploadJob {
@@ -489,9 +490,6 @@ function stateNotWritable(error: unknown, dir: string | undefined, outcome: stri
   return new FerryError('LocalAccessDenied', `Ferry cannot record the upload in its state folder ${dir ?? ''} (${cause.message}), so it would not be resumable, and stopped; ${outcome}. Make the folder writable (or set FERRY_STATE_DIR) and try again.`, { cause });
 }
 
-function formatMiB(bytes: number): string {
-  return (bytes / (1024 * 1024)).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1);
-}
 
 async function assertUnchanged(file: FileHandle, before: Stats, path: string): Promise<void> {
   const now = await file.stat();
