@@ -122,7 +122,7 @@ export class StreamUploadTransfer extends Transfer<StreamUploadJob> {
     const capacity = ctx.buffers.capacity;
     const start = job.size === undefined ? ctx.settings.partSize : partPlan(job.size, ctx.settings.partSize).partSize;
     if (start > capacity) {
-      throw new FerryError('InvalidInput', `Parts of this stream are ${formatMiB(start)} MiB, more than the part buffers hold (${formatMiB(capacity)} MiB): raise memoryBudget (FERRY_MEMORY_BUDGET) or lower --part-size.`);
+      throw new FerryError('InvalidInput', `Parts of this stream are ${formatMiB(start)} MiB, more than the part buffers hold (${formatMiB(capacity)} MiB)${job.size === undefined ? ': lower --part-size' : ', for 10,000 parts of a stream this long'}; the memory budget is not a setting of the command line yet.`);
     }
     const max = job.size === undefined ? streamMaxPartSize(start, capacity) : start;
     const filler = new StreamFiller(job.input);
