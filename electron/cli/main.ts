@@ -399,8 +399,10 @@ export function buildProgram(): Command {
             from,
           );
           progress.stop();
+          if (result.alreadyDone > 0) process.stderr.write(`ferry: resuming: ${result.alreadyDone} of ${result.objects} objects were done before the interruption and were not copied again.\n`);
           for (const failure of result.failures) process.stderr.write(`ferry: failed ${failure.item}: ${failure.error.code === 'Unknown' ? '' : `${failure.error.code}: `}${failure.error.message}\n`);
-          const skipped = result.skipped > 0 ? `; ${result.skipped} skipped (${flags.ifExists === 'skip' ? 'the target existed' : 'the target held the same object'})` : '';
+          const passedOver = result.skipped - result.alreadyDone;
+          const skipped = passedOver > 0 ? `; ${passedOver} skipped (${flags.ifExists === 'skip' ? 'the target existed' : 'the target held the same object'})` : '';
           const deleted = move ? `; ${result.deleted} source${result.deleted === 1 ? '' : 's'} deleted` : '';
           const how = result.streamed ? ', streamed through this machine' : ', on the server';
           process.stdout.write(

@@ -10,11 +10,11 @@ import { followSignal } from './abort.js';
 import { EtagHasher, crc32FromValue, etagIsContentHash, isMd5Etag, multipartEtag, multipartEtagParts } from './checksum.js';
 import type { EngineContext } from './context.js';
 import { etagCheck, type EtagCheck } from './download.js';
-import { FerryError, asFerryError, cancelledError } from './errors.js';
+import { FerryError, asFerryError, cancelledError, pausedError } from './errors.js';
 import { EtagSession, hashPart } from './hashPool.js';
 import { currentHeaders } from './headerChange.js';
 import { mapInFlight } from './inFlight.js';
-import { JournalWriter, journalId, type CopyRecord } from './journal.js';
+import { BatchLog, JournalWriter, journalId, type CopyRecord } from './journal.js';
 import { partPlan, partRange, rangePlan } from './partPlan.js';
 import { ServerCopier } from './serverCopy.js';
 import type { CopyExtras, ObjectInfo, S3Store } from './s3/store.js';
@@ -64,6 +64,8 @@ export interface CopyProgress {
   failed: number;
   deleted: number;
   bytes: number;
+  /** Bytes of the objects listed so far (all of them once `listed`). */
+  totalBytes: number;
 }
 
 export interface CopyResult {
@@ -73,6 +75,8 @@ export interface CopyResult {
   skipped: number;
   /** Sources deleted (a move). */
   deleted: number;
+  /** Of `skipped`, objects an interrupted or paused run of the same copy had copied already. */
+  alreadyDone: number;
   bytes: number;
   seconds: number;
   /** True when the bytes went through this machine (another account or provider). */
@@ -81,7 +85,10 @@ export interface CopyResult {
 }
 
 export interface CopyOptions {
+  /** Cancels: a streamed copy in parts aborts its upload. */
   signal?: AbortSignal;
+  /** Stops the copy gracefully: no object or part starts, those in flight finish (a copy in parts keeps its upload for the next run), and the run rejects with Paused. */
+  pause?: AbortSignal;
   onProgress?: (progress: CopyProgress) => void;
   /** A streamed multipart copy goes on from an interrupted run's parts. */
   onResumed?: (resumed: { key: string; partsDone: number; parts: number }) => void;
@@ -104,7 +111,10 @@ export function isPrefix(key: string): boolean {
 }
 
 export class Copier {
-  private readonly counts: CopyProgress = { listed: false, objects: 0, copied: 0, skipped: 0, failed: 0, deleted: 0, bytes: 0 };
+  private readonly counts: CopyProgress = { listed: false, objects: 0, copied: 0, skipped: 0, failed: 0, deleted: 0, bytes: 0, totalBytes: 0 };
+  private alreadyDone = 0;
+  /** The sources this copy (the same input, between the same servers) finished in earlier runs. */
+  private log: BatchLog | undefined;
   private readonly failures: { item: string; error: ErrorInfo }[] = [];
   private lastProgress = 0;
   private readonly serverCopier: ServerCopier;
@@ -121,6 +131,8 @@ export class Copier {
     private readonly onServer: boolean,
     private readonly input: CopyInput,
     private readonly options: CopyOptions = {},
+    /** The source's server in the journal (its endpoint), for the log of what this copy finished. */
+    private readonly sourceServer = ctx.server,
   ) {
     this.serverCopier = new ServerCopier(ctx, ctx.settings.copyObjectLimit, 'the copy', options.onResumed);
   }
@@ -132,20 +144,35 @@ export class Copier {
       return await this.runAll(controller.signal, started);
     } finally {
       dispose();
+      await this.log?.flush();
     }
   }
+
 
   private async runAll(signal: AbortSignal, started: number): Promise<CopyResult> {
     const { input } = this;
     this.checkOverlap();
     const items = await this.plan(signal);
-    const existing = input.ifExists === 'overwrite' ? new Map<string, { size: number; etag?: string }>() : await this.existingTargets(items, signal);
+    if (this.ctx.journal && items.length > 1) {
+      const { sourceBucket, keys, prefixes, base, targetBucket, targetPrefix, targetKey, ifExists, move } = input;
+      const identity = { kind: 'copy', from: this.sourceServer, to: this.ctx.server, onServer: this.onServer, sourceBucket, keys, prefixes, base, targetBucket, targetPrefix, targetKey, ifExists, move };
+      this.log = await BatchLog.open(this.ctx.journal, identity);
+    }
+    // An overwrite looks at the targets only to pass over what an earlier run of it copied.
+    const lookUp = input.ifExists !== 'overwrite' || items.some((item) => this.log?.get(item.source.key));
+    const existing = lookUp ? await this.existingTargets(items, signal) : new Map<string, { size: number; etag?: string }>();
+    const { pause } = this.options;
+    let paused = false;
     await mapInFlight(items, this.ctx.settings.filesInFlight, async (item) => {
-      if (signal.aborted) return;
+      if (signal.aborted || pause?.aborted) return;
       try {
         await this.copyOne(item, existing.get(item.targetKey), signal);
       } catch (error) {
         if (signal.aborted) return;
+        if (asFerryError(error).code === 'Paused') {
+          paused = true;
+          return;
+        }
         this.counts.failed++;
         this.failures.push({ item: `s3://${input.sourceBucket}/${item.source.key}`, error: asFerryError(error).toInfo() });
       }
@@ -154,9 +181,15 @@ export class Copier {
     this.flushDeletes(signal, true);
     await this.deleting;
     if (signal.aborted) throw cancelledError();
+    if (paused || (pause?.aborted && this.counts.copied + this.counts.skipped + this.counts.failed < items.length)) {
+      this.progress(true);
+      throw pausedError();
+    }
+    // Done: a later run of the same copy starts afresh (one with failures passes over what succeeded).
+    if (this.failures.length === 0) await this.log?.remove().catch(() => undefined);
     this.progress(true);
     const { objects, copied, skipped, deleted, bytes } = this.counts;
-    return { objects, copied, skipped, deleted, bytes, seconds: (performance.now() - started) / 1000, streamed: !this.onServer, failures: this.failures };
+    return { objects, copied, skipped, alreadyDone: this.alreadyDone, deleted, bytes, seconds: (performance.now() - started) / 1000, streamed: !this.onServer, failures: this.failures };
   }
 
   /** Where `key` (below the base) goes. */
@@ -192,6 +225,7 @@ export class Copier {
       const info = await this.sourceStore.headObject(input.sourceBucket, key, { signal, interactive: true });
       items.set(key, { source: info, targetKey: this.targetFor(key) });
       this.counts.objects = items.size;
+      this.counts.totalBytes += info.size;
     }
     for (const prefix of input.prefixes) {
       for await (const entry of this.sourceStore.listAll(input.sourceBucket, prefix, { signal })) {
@@ -200,6 +234,7 @@ export class Copier {
           targetKey: this.targetFor(entry.key),
         });
         this.counts.objects = items.size;
+        this.counts.totalBytes += entry.size;
         this.progress();
       }
     }
@@ -234,10 +269,14 @@ export class Copier {
   private async copyOne(item: Item, existing: { size: number; etag?: string } | undefined, signal: AbortSignal): Promise<void> {
     const source = { bucket: this.input.sourceBucket };
     const target = { bucket: this.input.targetBucket };
+    // What an earlier run of this copy finished is passed over if the target still holds it.
+    const earlier = this.log?.get(item.source.key) !== undefined;
+    const ifExists = earlier ? 'different' : this.input.ifExists;
     if (existing) {
       const same = existing.size === item.source.size && !!existing.etag && existing.etag.toLowerCase() === item.source.etag.toLowerCase();
-      if (this.input.ifExists === 'skip' || (this.input.ifExists !== 'overwrite' && same)) {
+      if (ifExists === 'skip' || (ifExists !== 'overwrite' && same)) {
         this.counts.skipped++;
+        if (earlier && same) this.alreadyDone++;
         // The target already holds this very object: a move may let the source go.
         if (same) this.deleteSource(item.source.key, signal);
         return;
@@ -249,12 +288,13 @@ export class Copier {
       // the headers itself: they come from a HEAD (a listing has none).
       const inParts = info.size > this.ctx.settings.copyObjectLimit || (multipartEtagParts(info.etag) ?? 1) > 1;
       if (inParts && Object.keys(info.headers).length === 0) info = await this.ctx.store.headObject(source.bucket, info.key, { signal });
-      await this.serverCopier.copy({ bucket: source.bucket, info }, { bucket: target.bucket, key: item.targetKey }, undefined, copyExtras(info), signal, { keepParts: true });
+      await this.serverCopier.copy({ bucket: source.bucket, info }, { bucket: target.bucket, key: item.targetKey }, undefined, copyExtras(info), signal, { keepParts: true, pause: this.options.pause });
     } else {
-      await new StreamedCopy(this.ctx, this.sourceStore, { bucket: source.bucket, key: item.source.key }, { bucket: target.bucket, key: item.targetKey }, this.options.onResumed).run(signal);
+      await new StreamedCopy(this.ctx, this.sourceStore, { bucket: source.bucket, key: item.source.key }, { bucket: target.bucket, key: item.targetKey }, this.options.onResumed).run(signal, this.options.pause);
     }
     this.counts.copied++;
     this.counts.bytes += item.source.size;
+    void this.log?.add({ id: item.source.key, key: item.targetKey, size: item.source.size, etag: item.source.etag });
     this.deleteSource(item.source.key, signal);
   }
 
@@ -323,7 +363,11 @@ class StreamedCopy {
     private readonly onResumed?: (resumed: { key: string; partsDone: number; parts: number }) => void,
   ) {}
 
-  async run(signal: AbortSignal): Promise<void> {
+  private pause: AbortSignal | undefined;
+
+  /** `pause`: no part starts after it fires; those in flight finish and the upload is kept for the next run (Paused). */
+  async run(signal: AbortSignal, pause?: AbortSignal): Promise<void> {
+    this.pause = pause;
     const { ctx, source } = this;
     const info = await this.sourceStore.headObject(source.bucket, source.key, { signal });
     const headers: ObjectHeaders = { ...currentHeaders(info), storageClass: undefined };
@@ -402,7 +446,7 @@ class StreamedCopy {
         let handOn = () => {};
         turn = new Promise<void>((resolve) => (handOn = resolve));
         try {
-          if (stop.controller.signal.aborted) return;
+          if (stop.controller.signal.aborted || this.pause?.aborted) return;
           const range = partRange(plan, n - 1);
           const lease = await ctx.buffers.acquire(range.length, stop.controller.signal);
           try {
@@ -429,6 +473,7 @@ class StreamedCopy {
       stop.dispose();
       if (signal.aborted) throw cancelledError();
       if (failure !== undefined) throw failure;
+      if (done.size < plan.partCount) throw pausedError();
       const parts = [...done].sort((a, b) => a[0] - b[0]).map(([partNumber, etag]) => ({ partNumber, etag }));
       const expected = multipartEtag(parts.map((p) => Buffer.from(p.etag, 'hex')));
       if (session) this.compareWithSource(check, await session.digest());
@@ -441,8 +486,8 @@ class StreamedCopy {
     } catch (error) {
       session?.drop();
       const code = asFerryError(error).code;
-      // A lost network or a busy server keeps the upload and its record for the next run; anything else aborts it.
-      if (!signal.aborted && asFerryError(error).retryable && code !== 'Cancelled') {
+      // A lost network, a busy server or a pause keeps the upload and its record for the next run; anything else aborts it.
+      if (!signal.aborted && (code === 'Paused' || (asFerryError(error).retryable && code !== 'Cancelled'))) {
         await writer?.flush().catch(() => undefined);
       } else {
         await store.abortMultipartUpload({ bucket: target.bucket, key: target.key, uploadId }, { signal: AbortSignal.timeout(ABORT_TIMEOUT_MS) }).catch(() => undefined);

@@ -201,7 +201,7 @@ export class TransferEngine {
    */
   copy(input: CopyInput, options: CopyOptions = {}, from?: TransferEngine): Promise<CopyResult> {
     const source = from ?? this;
-    return new Copier(this.ctx, source.store, source === this, input, options).run();
+    return new Copier(this.ctx, source.store, source === this, input, options, source.ctx.server).run();
   }
 
   /** Transfers interrupted earlier (crash, lost network, restart) that the same upload or download resumes. */

@@ -349,6 +349,11 @@ export class BatchLog {
     return this.log.add(entry);
   }
 
+  /** Settles once every entry added is on disk (a paused run's, before the next run reads them). */
+  flush(): Promise<void> {
+    return this.log.flush();
+  }
+
   async remove(): Promise<void> {
     await this.log.flush();
     await rm(this.log.file, { force: true });

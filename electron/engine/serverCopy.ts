@@ -5,7 +5,7 @@
 import type { ObjectHeaders } from '../../shared/transfer.js';
 import type { EngineContext } from './context.js';
 import { followSignal } from './abort.js';
-import { FerryError, asFerryError, cancelledError } from './errors.js';
+import { FerryError, asFerryError, cancelledError, pausedError } from './errors.js';
 import { mapInFlight } from './inFlight.js';
 import { JournalWriter, journalId } from './journal.js';
 import { multipartEtagParts } from './checksum.js';
@@ -45,12 +45,12 @@ export class ServerCopier {
    * Copies `source` to `target` with `headers` (exactly those, MetadataDirective REPLACE), or,
    * without, the source's own (COPY; for a copy in parts, read from the HEAD). Returns the copy's ETag.
    */
-  async copy(source: ServerCopySource, target: ServerCopyTarget, headers: ObjectHeaders | undefined, extras: CopyExtras, signal: AbortSignal, options: { keepParts?: boolean } = {}): Promise<string> {
+  async copy(source: ServerCopySource, target: ServerCopyTarget, headers: ObjectHeaders | undefined, extras: CopyExtras, signal: AbortSignal, options: { keepParts?: boolean; pause?: AbortSignal } = {}): Promise<string> {
     // keepParts: a multipart source is copied part for part at its own part size, so the copy has
     // its ETag (CopyObject would give a plain MD5): proof of the bytes, and the mark a re-run knows.
     const multipart = (multipartEtagParts(source.info.etag) ?? 1) > 1;
     if (source.info.size <= this.copyObjectLimit && !(options.keepParts && multipart)) return this.copyWhole(source, target, headers, extras, signal);
-    return this.copyInParts(source, target, headers ?? { ...source.info.headers }, extras, signal);
+    return this.copyInParts(source, target, headers ?? { ...source.info.headers }, extras, signal, options.pause);
   }
 
   private async copyWhole(source: ServerCopySource, target: ServerCopyTarget, headers: ObjectHeaders | undefined, extras: CopyExtras, signal: AbortSignal): Promise<string> {
@@ -69,7 +69,7 @@ export class ServerCopier {
    * source's ranges, each conditional on its ETag. Its record in the journal lets an interrupted
    * copy go on from the parts already copied.
    */
-  private async copyInParts(source: ServerCopySource, target: ServerCopyTarget, headers: ObjectHeaders, extras: CopyExtras, signal: AbortSignal): Promise<string> {
+  private async copyInParts(source: ServerCopySource, target: ServerCopyTarget, headers: ObjectHeaders, extras: CopyExtras, signal: AbortSignal, pause?: AbortSignal): Promise<string> {
     const { store, journal, server, settings } = this.ctx;
     const { info } = source;
     const { bucket, key } = target;
@@ -100,8 +100,9 @@ export class ServerCopier {
     const stop = followSignal(signal);
     let failure: unknown;
     try {
+      // A pause starts no more parts; those in flight finish and the upload is kept for the next run.
       await mapInFlight(todo, settings.partsInFlight, async (n) => {
-        if (stop.controller.signal.aborted) return;
+        if (stop.controller.signal.aborted || pause?.aborted) return;
         const { offset, length } = partRange(plan, n - 1);
         try {
           const etag = await this.conditional(source, stop.controller.signal, (condition) =>
@@ -117,6 +118,7 @@ export class ServerCopier {
       stop.dispose();
       if (signal.aborted) throw cancelledError();
       if (failure !== undefined) throw failure;
+      if (done.size < plan.partCount) throw pausedError();
       const parts = [...done].sort((a, b) => a[0] - b[0]).map(([partNumber, etag]) => ({ partNumber, etag }));
       // Copied under the weaker, time-based condition: one last look that the object is the one read.
       if (this.ifMatchRefused && (await store.headObject(source.bucket, info.key, { signal })).etag !== info.etag) {
@@ -131,7 +133,7 @@ export class ServerCopier {
       return etag;
     } catch (error) {
       const code = asFerryError(error).code;
-      // Cancelled, or the object changed under the copy: this upload will never complete. Otherwise it is kept to resume.
+      // Cancelled, or the object changed under the copy: this upload will never complete. Otherwise (a pause too) it is kept to resume.
       if (signal.aborted || code === 'RemoteChanged' || code === 'Cancelled') {
         await store.abortMultipartUpload({ bucket, key, uploadId }).catch(() => undefined);
         await writer?.remove();

@@ -24,7 +24,7 @@ export class CopyJobs extends JobSet {
 
   /** Starts the copy into `target`'s account; from `from`'s account when it is another one. */
   start(target: TransferEngine, from: TransferEngine | undefined, input: CopyInput, label: string): { jobId: string } {
-    let last: CopyProgress = { listed: false, objects: 0, copied: 0, skipped: 0, failed: 0, deleted: 0, bytes: 0 };
+    let last: CopyProgress = { listed: false, objects: 0, copied: 0, skipped: 0, failed: 0, deleted: 0, bytes: 0, totalBytes: 0 };
     let send = (_status: CopyJobEvent['status'], _progress: CopyProgress, _failures: CopyJobEvent['failures'] = []): void => undefined;
     const jobId = this.launch(
       (id, signal) => {
