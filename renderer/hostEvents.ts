@@ -7,7 +7,6 @@ import { onHostEvent } from './bridge.js';
 import { useConnectionStore } from './connectionStore.js';
 import { useBrowserStore } from './stores/browserStore.js';
 import { showConflictsWhenFree, useConflictStore } from './stores/conflictStore.js';
-import { useCopyStore } from './stores/copyStore.js';
 import { useHeaderChangeStore } from './stores/headerChangeStore.js';
 import { useQueueStore } from './stores/queueStore.js';
 import { useSettingsStore } from './stores/settingsStore.js';
@@ -33,9 +32,6 @@ export function routeHostEvents(): () => void {
         break;
       case 'headerChange':
         useHeaderChangeStore.getState().receive(event);
-        break;
-      case 'copyJob':
-        useCopyStore.getState().receive(event);
         break;
       default:
         useQueueStore.getState().receive(event);

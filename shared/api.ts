@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { ErrorInfo } from './errors.js';
 import type { PublishRules } from './publishRules.js';
-import type { AppSettings, ChunkHeader, QueueBatch, QueueRow, SyncBatch } from './queue.js';
+import type { AppSettings, ChunkHeader, QueueBatch, QueueKind, QueueRow, SyncBatch } from './queue.js';
 import type { ObjectHeaders, TransferConflict, TransferEvent } from './transfer.js';
 
 // ---- plain data ----------------------------------------------------------------------------
@@ -292,7 +292,8 @@ export const calls = {
    * account, bucket and prefix, each named there as it is below `base` (the folder shown). One
    * account: the server copies; another: the bytes stream through the main process (never its
    * disk). `ifExists`: different (pass over a target of the same size and ETag), overwrite, skip.
-   * Returns at once; `copyJob` events report progress.
+   * The copy is one row of the queue (its batch returned at once): paused, resumed, cancelled and
+   * kept across restarts as any row; a resumed copy passes over what it had copied.
    */
   'objects.copy': bucketRef
     .extend({
@@ -305,7 +306,6 @@ export const calls = {
     })
     .refine((r) => r.keys.length + r.prefixes.length > 0, { message: 'Name the objects: a key or a prefix.', path: ['keys'] })
     .refine((r) => [...r.keys, ...r.prefixes].every((k) => k.startsWith(r.base) && k !== r.base), { message: 'Every key and prefix lies below the base.', path: ['base'] }),
-  'objects.cancelCopy': z.object({ jobId: id }),
   /**
    * Compares the local folder and the prefix (both listed; times read or files hashed) and keeps
    * the plan under `planId` (the caller's, so `sync.discard` can stop a long comparison). Nothing
@@ -375,8 +375,7 @@ export interface CallResponses {
   'publish.preview': PublishPreview;
   'objects.changeHeaders': { jobId: string };
   'objects.cancelHeaderChange': { cancelled: boolean };
-  'objects.copy': { jobId: string };
-  'objects.cancelCopy': { cancelled: boolean };
+  'objects.copy': { batchId: string };
   'sync.plan': SyncPlanSummary;
   'sync.start': { batchId: string };
   'sync.discard': { discarded: boolean };
@@ -409,7 +408,9 @@ export type ListingEvent =
 export type BatchEvent = {
   type: 'batch';
   batchId: string;
-  kind: 'upload' | 'download';
+  kind: QueueKind;
+  /** A copy's batch that moves (deletes its sources). */
+  move?: boolean;
   label: string;
   status: 'done' | 'failed' | 'cancelled';
   files: number;
@@ -471,31 +472,7 @@ export type HeaderChangeEvent = {
   status: 'running' | 'done' | 'failed' | 'cancelled';
 };
 
-/** A copy or move between buckets or accounts (`objects.copy`): where it stands, a few times a second and once at the end. */
-export type CopyJobEvent = {
-  type: 'copyJob';
-  jobId: string;
-  move: boolean;
-  /** What was asked, for a person: "Copy 3 objects from photos/ to Backup: archive/2024/". */
-  label: string;
-  /** Objects found so far (final once `listed`). */
-  objects: number;
-  listed: boolean;
-  copied: number;
-  /** Passed over: the target held the same object (or, with `skip`, any). */
-  skipped: number;
-  /** Sources deleted (a move). */
-  deleted: number;
-  failed: number;
-  bytes: number;
-  /** True when the bytes go through this machine (another account). */
-  streamed: boolean;
-  /** The first 100 failures, with reasons. */
-  failures: { item: string; error: ErrorInfo }[];
-  status: 'running' | 'done' | 'failed' | 'cancelled';
-};
-
-export type AppEvent = ListingEvent | BatchEvent | QueueEvent | QueueBatchEvent | ConflictEvent | SettingsEvent | HeaderChangeEvent | CopyJobEvent | TransferEvent;
+export type AppEvent = ListingEvent | BatchEvent | QueueEvent | QueueBatchEvent | ConflictEvent | SettingsEvent | HeaderChangeEvent | TransferEvent;
 
 /** The one API the renderer sees, whichever transport carries it. */
 export interface FerryBridge {

@@ -5,6 +5,34 @@
 import type { ErrorInfo } from './errors.js';
 import type { IfExists, TransferKind } from './transfer.js';
 
+/** What a row does: a file up or down, or a copy (or move) of objects between buckets or accounts. */
+export type QueueKind = TransferKind | 'copy';
+
+/**
+ * A copy or move (kind 'copy'): one row for the whole selection, its objects copied by the engine
+ * (on the server within one account, streamed through the host across accounts). The row's
+ * account, bucket and key are the target's (key: the target prefix); its bytes those listed.
+ */
+export interface CopyRowInfo {
+  move: boolean;
+  /** The source's account (the row's own when the server copies). */
+  sourceAccountId: string;
+  sourceBucket: string;
+  /** What is copied, for a person: "assets/", "index.html", "3 items from site/". */
+  what: string;
+  /** The target account's name, as the app shows it. */
+  targetName: string;
+  /** The source listing is complete (`objects` is the total). */
+  listed: boolean;
+  objects: number;
+  copied: number;
+  /** Passed over: the target held the same object (or an earlier run of this copy had copied it). */
+  skipped: number;
+  failed: number;
+  /** Sources deleted (a move). */
+  deleted: number;
+}
+
 /** A row's state: the `data-state` of its row in the queue. */
 export type QueueState = 'queued' | 'active' | 'paused' | 'done' | 'failed' | 'cancelled';
 
@@ -13,7 +41,7 @@ export const FINISHED_STATES: readonly QueueState[] = ['done', 'failed', 'cancel
 /** One transfer in the queue. Its id is also the transfer id of the engine's progress events. */
 export interface QueueRow {
   id: string;
-  kind: TransferKind;
+  kind: QueueKind;
   accountId: string;
   bucket: string;
   key: string;
@@ -30,17 +58,19 @@ export interface QueueRow {
   note?: string;
   /** A browser-mode upload: bytes of the file the host has received so far (of `size`). */
   received?: number;
+  /** A copy's row: what it copies and how far it is. */
+  copy?: CopyRowInfo;
 }
 
 /** A group row: one drop, Upload… choice or download selection. */
 export interface QueueBatch {
   batchId: string;
-  kind: TransferKind;
+  kind: QueueKind;
   /** "photos/ and 3 more". */
   label: string;
   accountId: string;
   bucket: string;
-  /** Upload: the prefix dropped onto; download: the local folder. */
+  /** Upload: the prefix dropped onto; download: the local folder; copy: "Account: bucket/prefix". */
   target: string;
   createdAt: number;
   /** Still finding files (walking folders, listing prefixes, asking about conflicts). */

@@ -64,6 +64,8 @@ export interface CopyProgress {
   failed: number;
   deleted: number;
   bytes: number;
+  /** Bytes of the objects passed over (the target held them). */
+  skippedBytes: number;
   /** Bytes of the objects listed so far (all of them once `listed`). */
   totalBytes: number;
 }
@@ -111,7 +113,7 @@ export function isPrefix(key: string): boolean {
 }
 
 export class Copier {
-  private readonly counts: CopyProgress = { listed: false, objects: 0, copied: 0, skipped: 0, failed: 0, deleted: 0, bytes: 0, totalBytes: 0 };
+  private readonly counts: CopyProgress = { listed: false, objects: 0, copied: 0, skipped: 0, failed: 0, deleted: 0, bytes: 0, skippedBytes: 0, totalBytes: 0 };
   private alreadyDone = 0;
   /** The sources this copy (the same input, between the same servers) finished in earlier runs. */
   private log: BatchLog | undefined;
@@ -153,11 +155,7 @@ export class Copier {
     const { input } = this;
     this.checkOverlap();
     const items = await this.plan(signal);
-    if (this.ctx.journal && items.length > 1) {
-      const { sourceBucket, keys, prefixes, base, targetBucket, targetPrefix, targetKey, ifExists, move } = input;
-      const identity = { kind: 'copy', from: this.sourceServer, to: this.ctx.server, onServer: this.onServer, sourceBucket, keys, prefixes, base, targetBucket, targetPrefix, targetKey, ifExists, move };
-      this.log = await BatchLog.open(this.ctx.journal, identity);
-    }
+    if (this.ctx.journal && items.length > 1) this.log = await BatchLog.open(this.ctx.journal, copyLogIdentity(input, this.sourceServer, this.ctx.server, this.onServer));
     // An overwrite looks at the targets only to pass over what an earlier run of it copied.
     const lookUp = input.ifExists !== 'overwrite' || items.some((item) => this.log?.get(item.source.key));
     const existing = lookUp ? await this.existingTargets(items, signal) : new Map<string, { size: number; etag?: string }>();
@@ -276,6 +274,7 @@ export class Copier {
       const same = existing.size === item.source.size && !!existing.etag && existing.etag.toLowerCase() === item.source.etag.toLowerCase();
       if (ifExists === 'skip' || (ifExists !== 'overwrite' && same)) {
         this.counts.skipped++;
+        this.counts.skippedBytes += item.source.size;
         if (earlier && same) this.alreadyDone++;
         // The target already holds this very object: a move may let the source go.
         if (same) this.deleteSource(item.source.key, signal);
@@ -289,11 +288,16 @@ export class Copier {
       const inParts = info.size > this.ctx.settings.copyObjectLimit || (multipartEtagParts(info.etag) ?? 1) > 1;
       if (inParts && Object.keys(info.headers).length === 0) info = await this.ctx.store.headObject(source.bucket, info.key, { signal });
       await this.serverCopier.copy({ bucket: source.bucket, info }, { bucket: target.bucket, key: item.targetKey }, undefined, copyExtras(info), signal, { keepParts: true, pause: this.options.pause });
+      this.counts.bytes += item.source.size;
     } else {
-      await new StreamedCopy(this.ctx, this.sourceStore, { bucket: source.bucket, key: item.source.key }, { bucket: target.bucket, key: item.targetKey }, this.options.onResumed).run(signal, this.options.pause);
+      // Bytes count as their parts arrive, so a large object's progress moves while it goes.
+      const onBytes = (bytes: number) => {
+        this.counts.bytes += bytes;
+        this.progress();
+      };
+      await new StreamedCopy(this.ctx, this.sourceStore, { bucket: source.bucket, key: item.source.key }, { bucket: target.bucket, key: item.targetKey }, this.options.onResumed, onBytes).run(signal, this.options.pause);
     }
     this.counts.copied++;
-    this.counts.bytes += item.source.size;
     void this.log?.add({ id: item.source.key, key: item.targetKey, size: item.source.size, etag: item.source.etag });
     this.deleteSource(item.source.key, signal);
   }
@@ -332,6 +336,30 @@ export class Copier {
   }
 }
 
+/** What names a copy's log of finished keys: the same copy between the same servers finds it again. */
+export function copyLogIdentity(input: CopyInput, sourceServer: string, targetServer: string, onServer: boolean): unknown {
+  const { sourceBucket, keys, prefixes, base, targetBucket, targetPrefix, targetKey, ifExists, move } = input;
+  return { kind: 'copy', from: sourceServer, to: targetServer, onServer, sourceBucket, keys, prefixes, base, targetBucket, targetPrefix, targetKey, ifExists, move };
+}
+
+/**
+ * Forgets a paused or interrupted copy that will not be resumed: the uploads its copies in parts
+ * kept at the target (aborted, their records removed) and its log of finished keys.
+ */
+export async function discardCopy(ctx: Pick<EngineContext, 'store' | 'journal' | 'server'>, input: CopyInput, sourceServer: string, onServer: boolean, signal?: AbortSignal): Promise<void> {
+  const { journal } = ctx;
+  if (!journal) return;
+  const under = (key: string) => (input.targetKey !== undefined ? key === input.targetKey : key.startsWith(input.targetPrefix));
+  for (const record of await journal.listCopies()) {
+    if (record.server !== ctx.server || record.bucket !== input.targetBucket || !under(record.key)) continue;
+    await ctx.store.abortMultipartUpload({ bucket: record.bucket, key: record.key, uploadId: record.uploadId }, { signal }).catch((error: unknown) => {
+      if (asFerryError(error).code !== 'NoSuchUpload') throw error;
+    });
+    await journal.remove(record.id);
+  }
+  await (await BatchLog.open(journal, copyLogIdentity(input, sourceServer, ctx.server, onServer))).remove();
+}
+
 function targetPrefix(key: string): string {
   return isPrefix(key) ? key : `${key}/`;
 }
@@ -361,6 +389,8 @@ class StreamedCopy {
     private readonly source: { bucket: string; key: string },
     private readonly target: { bucket: string; key: string },
     private readonly onResumed?: (resumed: { key: string; partsDone: number; parts: number }) => void,
+    /** Bytes at the target: the whole object, each part sent, the parts an earlier run sent. */
+    private readonly onBytes: (bytes: number) => void = () => undefined,
   ) {}
 
   private pause: AbortSignal | undefined;
@@ -396,6 +426,7 @@ class StreamedCopy {
       if (etagIsContentHash(out.serverSideEncryption) && isMd5Etag(out.etag) && out.etag.toLowerCase() !== md5.toString('hex')) {
         throw new FerryError('ChecksumMismatch', `s3://${target.bucket}/${target.key}: the server stored ETag ${out.etag}, but the bytes sent have MD5 ${md5.toString('hex')}.`);
       }
+      this.onBytes(info.size);
     } finally {
       lease.release();
     }
@@ -414,6 +445,7 @@ class StreamedCopy {
         // A part counts if the target holds it with the ETag recorded when it was sent.
         for (const part of record.parts) if (onServer.get(part.n) === part.etag) done.set(part.n, part.etag);
         this.onResumed?.({ key: target.key, partsDone: done.size, parts: plan.partCount });
+        this.onBytes([...done.keys()].reduce((sum, n) => sum + partRange(plan, n - 1).length, 0));
       } catch (error) {
         if (asFerryError(error).code !== 'NoSuchUpload') throw error;
         record = undefined;
@@ -460,6 +492,7 @@ class StreamedCopy {
             const [etag] = await Promise.all([sending, hashing]);
             done.set(n, etag);
             writer?.update((r) => r.parts.push({ n, etag }));
+            this.onBytes(range.length);
           } finally {
             lease.release();
           }

@@ -10,7 +10,7 @@ import type { EngineContext } from './context.js';
 import { DownloadTransfer, temporaryPathFor, type DownloadJob } from './download.js';
 import { FerryError, asFerryError, cancelledError, pausedError } from './errors.js';
 import { anySignal, followSignal } from './abort.js';
-import { Copier, type CopyInput, type CopyOptions, type CopyResult } from './copy.js';
+import { Copier, discardCopy, type CopyInput, type CopyOptions, type CopyResult } from './copy.js';
 import { FolderCache } from './folderCache.js';
 import { HeaderChanger, type HeaderChangeInput, type HeaderChangeOptions, type HeaderChangeResult } from './headerChange.js';
 import { mapInFlight } from './inFlight.js';
@@ -202,6 +202,12 @@ export class TransferEngine {
   copy(input: CopyInput, options: CopyOptions = {}, from?: TransferEngine): Promise<CopyResult> {
     const source = from ?? this;
     return new Copier(this.ctx, source.store, source === this, input, options, source.ctx.server).run();
+  }
+
+  /** Forgets a paused copy that will not be resumed (copy.ts's discardCopy), from `from`'s account as `copy` was. */
+  discardCopy(input: CopyInput, from?: TransferEngine, signal?: AbortSignal): Promise<void> {
+    const source = from ?? this;
+    return discardCopy(this.ctx, input, source.ctx.server, source === this, signal);
   }
 
   /** Transfers interrupted earlier (crash, lost network, restart) that the same upload or download resumes. */

@@ -154,20 +154,29 @@ export class Journal {
     this.written.delete(`${id}.json`);
   }
 
-  /** Every readable record; unreadable files (another version's, or damaged) are passed over. */
+  /** Every readable transfer record (uploads and downloads); unreadable files (another version's, or damaged) are passed over. */
   async list(): Promise<JournalRecord[]> {
+    return (await this.readAll()).filter((r): r is JournalRecord => r.kind === 'upload' || r.kind === 'download');
+  }
+
+  /** The records of multipart copies (copies in parts, header changes above CopyObject's limit) kept to resume. */
+  async listCopies(): Promise<CopyRecord[]> {
+    return (await this.readAll()).filter((r): r is CopyRecord => r.kind === 'copy');
+  }
+
+  private async readAll(): Promise<(JournalRecord | CopyRecord)[]> {
     let names: string[];
     try {
       names = await readdir(this.dir);
     } catch {
       return [];
     }
-    const records: JournalRecord[] = [];
+    const records: (JournalRecord | CopyRecord)[] = [];
     for (const name of names) {
       if (!name.endsWith('.json') || name.startsWith('.')) continue;
       try {
-        const record = JSON.parse(await readFile(path.join(this.dir, name), 'utf8')) as JournalRecord;
-        if (record.version === 1 && (record.kind === 'upload' || record.kind === 'download')) records.push(record);
+        const record = JSON.parse(await readFile(path.join(this.dir, name), 'utf8')) as JournalRecord | CopyRecord;
+        if (record.version === 1) records.push(record);
       } catch {
         // A file from a newer Ferry, or damaged by hand: not ours to resume.
       }

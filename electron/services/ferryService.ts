@@ -1,6 +1,6 @@
 // The API both transports serve (Electron IPC and the browser-hosted mode's WebSocket): validates
 // each request against shared/api.ts, then browses buckets through the engine, runs transfers
-// through the queue (queueService.ts), keeps publishing rules (publishRules.ts), changes headers
+// and copies through the queue (queueService.ts), keeps publishing rules (publishRules.ts), changes headers
 // in place (headerChanges.ts) and compares syncs before the queue runs them (syncPlans.ts). Plain
 // Node: nothing here knows about windows or sockets.
 
@@ -17,7 +17,6 @@ import type { TransferSettings } from '../engine/settings.js';
 import { AccountService } from './accounts.js';
 import { browserUploadPlan } from './browserUploadPlan.js';
 import { HeaderChangeJobs, headersToSet } from './headerChanges.js';
-import { CopyJobs, copyJobLabel } from './copyJobs.js';
 import { publishPreview } from './publishPreview.js';
 import { PublishRulesFile } from './publishRules.js';
 import { QueueService } from './queueService.js';
@@ -72,7 +71,6 @@ export class FerryService {
   readonly accounts: AccountService;
   private readonly rules: PublishRulesFile;
   private readonly headerChanges: HeaderChangeJobs;
-  private readonly copies: CopyJobs;
   private readonly syncPlans = new SyncPlans();
   /** Folders a person chose in the folder dialog for a sync (Electron): allowed besides the download folder. */
   private readonly chosenFolders = new Set<string>();
@@ -89,7 +87,6 @@ export class FerryService {
     this.downloadFolder = options.downloadFolder;
     this.rules = new PublishRulesFile(options.configDir);
     this.headerChanges = new HeaderChangeJobs((event) => this.emit(event));
-    this.copies = new CopyJobs((event) => this.emit(event));
     const journal = new Journal(options.stateDir);
     this.queue = QueueService.open({
       stateDir: options.stateDir,
@@ -175,12 +172,9 @@ export class FerryService {
       'objects.copy': async (r) => {
         const targetAccount = (await this.accounts.list()).find((a) => a.id === r.target.accountId);
         if (!targetAccount) throw new FerryError('NoSuchAccount', 'The target account no longer exists.');
-        const target = await this.engine(r.target.accountId);
-        const from = r.target.accountId === r.accountId ? undefined : await this.engine(r.accountId);
         const input = { sourceBucket: r.bucket, keys: r.keys, prefixes: r.prefixes, base: r.base, targetBucket: r.target.bucket, targetPrefix: r.target.prefix, ifExists: r.ifExists, move: r.move };
-        return this.copies.start(target, from, input, copyJobLabel(input, targetAccount.name, r.target.bucket, r.target.prefix));
+        return (await this.queue).copy(r.accountId, { accountId: targetAccount.id, name: targetAccount.name }, input);
       },
-      'objects.cancelCopy': (r) => Promise.resolve({ cancelled: this.copies.cancel(r.jobId) }),
       'sync.plan': async (r) => {
         await this.accounts.get(r.accountId);
         const folder = await this.syncFolder(r.folder);
@@ -254,7 +248,6 @@ export class FerryService {
   async close(): Promise<void> {
     for (const c of this.listings.values()) c.abort();
     this.headerChanges.close();
-    this.copies.close();
     this.syncPlans.close();
     await this.queue.then((q) => q.close(), () => undefined);
     for (const engine of this.engines.values()) void engine.then((e) => e.close(), () => undefined);

@@ -1,4 +1,4 @@
-// Jobs the app starts and reports by events (header changes, copies): each has an id, runs its
+// Jobs the app starts and reports by events (header changes): each has an id, runs its
 // work with a signal that cancels it, and says how it ended; closing the service cancels what runs.
 
 import { randomUUID } from 'node:crypto';

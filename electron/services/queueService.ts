@@ -8,9 +8,10 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { AppEvent, BatchEvent, DownloadStarted, QueueSnapshot, SyncReport } from '../../shared/api.js';
 import type { ErrorInfo } from '../../shared/errors.js';
-import { FINISHED_STATES, type AppSettings, type ChunkHeader, type QueueBatch, type QueueRow, type SyncBatch } from '../../shared/queue.js';
-import type { ConflictDecision, ObjectHeaders, TransferConflict, TransferEvent, TransferKind } from '../../shared/transfer.js';
+import { FINISHED_STATES, type AppSettings, type ChunkHeader, type QueueBatch, type QueueKind, type QueueRow, type SyncBatch } from '../../shared/queue.js';
+import type { ConflictDecision, ObjectHeaders, TransferConflict, TransferEvent } from '../../shared/transfer.js';
 import type { DownloadPlan, UploadPlan } from '../engine/batchPlan.js';
+import type { CopyInput } from '../engine/copy.js';
 import { SKIPPED_SAME, type ConflictOptions } from '../engine/conflicts.js';
 import type { TransferEngine } from '../engine/engine.js';
 import { FerryError, asFerryError, cancelledError } from '../engine/errors.js';
@@ -23,6 +24,7 @@ import type { SyncPlan, SyncSession } from '../engine/sync.js';
 import { AppSettingsFile } from './appSettings.js';
 import { browserUploadPlan, type BrowserFile } from './browserUploadPlan.js';
 import { BrowserUploads } from './browserUploads.js';
+import { COPY_FAILURES_KEPT, copyCounts, copyFailure, copyLabel, copyWhat } from './copyRows.js';
 import { JsonListFile, TransferQueue, type NewRow } from './transferQueue.js';
 import type { ChunkResult } from '../../shared/api.js';
 
@@ -43,6 +45,10 @@ interface WorkRow extends QueueRow {
   modTime?: number;
   /** A sync's transfer: a new file or one that differed (for the report's created and updated). */
   syncChange?: 'create' | 'update';
+  /** A copy's row: what the engine copies (run again as it is: its log passes over what was done). */
+  copyInput?: CopyInput;
+  /** A copy's failures of its last run, for its batch's report. */
+  copyFailures?: { item: string; error: ErrorInfo }[];
 }
 
 interface BatchState extends QueueBatch {
@@ -80,7 +86,7 @@ const PLANS_IN_FLIGHT = 16;
 const FINISH_ABORTS_MS = 5_000;
 
 function publicRow(row: WorkRow): QueueRow {
-  const { source: _source, root: _root, headers: _headers, listed: _listed, compare: _compare, streamId: _streamId, modTime: _modTime, syncChange: _syncChange, ...shown } = row;
+  const { source: _source, root: _root, headers: _headers, listed: _listed, compare: _compare, streamId: _streamId, modTime: _modTime, syncChange: _syncChange, copyInput: _copyInput, copyFailures: _copyFailures, ...shown } = row;
   return shown;
 }
 
@@ -348,6 +354,36 @@ export class QueueService {
   }
 
   /**
+   * A copy or move of keys and prefixes (named below `input.base`) into the target account, as one
+   * row of its own batch: the queue runs it on the target's engine (from the source's, when it is
+   * another account), pauses it (what is in flight finishes; a copy in parts keeps its upload),
+   * keeps it across restarts, and a resumed or retried run passes over what it had copied.
+   */
+  async copy(sourceAccountId: string, target: { accountId: string; name: string }, input: CopyInput): Promise<{ batchId: string }> {
+    // Both accounts must exist now; a bad request is refused here, not by a failed row.
+    await Promise.all([this.options.engineFor(target.accountId), this.options.engineFor(sourceAccountId)]);
+    const where = `${target.name}: ${input.targetBucket}/${input.targetPrefix}`;
+    const batch = this.newBatch(randomUUID(), 'copy', target.accountId, input.targetBucket, where, copyLabel(input, target.name, input.targetBucket, input.targetPrefix));
+    batch.planning = false;
+    this.addBatch(batch);
+    const row: NewRow<WorkRow> = {
+      id: randomUUID(),
+      kind: 'copy',
+      accountId: target.accountId,
+      bucket: input.targetBucket,
+      key: input.targetKey ?? input.targetPrefix,
+      localPath: '',
+      size: 0,
+      batchId: batch.batchId,
+      copy: { move: input.move === true, sourceAccountId, sourceBucket: input.sourceBucket, what: copyWhat(input), targetName: target.name, listed: false, objects: 0, copied: 0, skipped: 0, failed: 0, deleted: 0 },
+      copyInput: input,
+    };
+    this.indexRow(row);
+    this.queue.add([row]);
+    return { batchId: batch.batchId };
+  }
+
+  /**
    * A compared sync (syncPlans.ts) as one batch: its transfers are the rows (the session's jobs, under
    * the session's batch id, so it hears them finish); its empty folders are made first; once every
    * row has ended with none failed, its deletions are made (endSync).
@@ -532,6 +568,7 @@ export class QueueService {
 
   private async transfer(row: WorkRow, { cancel, pause }: { cancel: AbortSignal; pause: AbortSignal }): Promise<void> {
     const engine = await this.options.engineFor(row.accountId);
+    if (row.kind === 'copy') return this.runCopy(engine, row, cancel, pause);
     if (row.kind === 'upload') {
       if (row.streamId) await this.browserUploads.ready(row.streamId, row.size, cancel, pause);
       const source = row.source ?? row.localPath;
@@ -546,6 +583,33 @@ export class QueueService {
     }
   }
 
+  /** A copy's row: the engine's copy, its counts and bytes (those passed over count as done) into the row. */
+  private async runCopy(engine: TransferEngine, row: WorkRow, cancel: AbortSignal, pause: AbortSignal): Promise<void> {
+    const { copyInput: input, copy } = row;
+    if (!input || !copy) throw new FerryError('InvalidInput', 'This copy lost what it copies (a queue file from another version of Ferry); start it again.');
+    const from = copy.sourceAccountId === row.accountId ? undefined : await this.options.engineFor(copy.sourceAccountId);
+    row.copyFailures = undefined;
+    const result = await engine.copy(
+      input,
+      {
+        signal: cancel,
+        pause,
+        onProgress: (p) => {
+          this.queue.update(row.id, { size: p.totalBytes, copy: { ...copy, ...copyCounts(p) } });
+          this.queue.progress(row.id, p.bytes + p.skippedBytes);
+        },
+        onResumed: (r) => this.queue.update(row.id, { note: `${r.key}: resumed, ${r.partsDone} of ${r.parts} parts were already copied` }),
+      },
+      from,
+    );
+    this.queue.update(row.id, { copy: { ...copy, ...copyCounts({ ...result, listed: true, failed: result.failures.length }) }, note: undefined }, true);
+    const failure = copyFailure(result);
+    if (failure) {
+      row.copyFailures = result.failures.slice(0, COPY_FAILURES_KEPT);
+      throw failure;
+    }
+  }
+
   /** "Overwrite if different": the same content is skipped (done, with a note saying so). */
   private async same(engine: TransferEngine, row: WorkRow, file: string, signal: AbortSignal): Promise<boolean> {
     const same = await engine.sameContent(file, row.compare?.etag, row.size, signal);
@@ -553,16 +617,21 @@ export class QueueService {
     return same;
   }
 
-  /** A row cancelled while not running: its multipart upload aborted, its partial file or spool removed. */
+  /** A row cancelled while not running: its multipart upload aborted, its partial file or spool removed (a copy's kept uploads and log). */
   private async discard(row: WorkRow): Promise<void> {
     if (row.streamId) await this.browserUploads.discard(row.streamId);
     const engine = await this.options.engineFor(row.accountId);
+    if (row.kind === 'copy') {
+      if (!row.copyInput || !row.copy) return;
+      const from = row.copy.sourceAccountId === row.accountId ? undefined : await this.options.engineFor(row.copy.sourceAccountId);
+      return engine.discardCopy(row.copyInput, from);
+    }
     await engine.discard(row.kind, row.bucket, row.key, row.kind === 'upload' ? (row.source ?? row.localPath) : row.localPath);
   }
 
   // ---- batches --------------------------------------------------------------------------------
 
-  private newBatch(batchId: string, kind: TransferKind, accountId: string, bucket: string, target: string, label: string): BatchState {
+  private newBatch(batchId: string, kind: QueueKind, accountId: string, bucket: string, target: string, label: string): BatchState {
     return { batchId, kind, label, accountId, bucket, target, createdAt: Date.now(), planning: true, refused: [], skipped: [] };
   }
 
@@ -683,13 +752,18 @@ export class QueueService {
 
   private batchEvent(batch: BatchState, rows: WorkRow[], more: { item: string; error: ErrorInfo }[] = []): BatchEvent {
     const failures: { item: string; error: ErrorInfo }[] = [...batch.refused, ...more];
-    for (const row of rows) if (row.state === 'failed' && row.error) failures.push({ item: row.kind === 'upload' ? row.localPath : `s3://${row.bucket}/${row.key}`, error: row.error });
+    for (const row of rows) {
+      if (row.state !== 'failed' || !row.error) continue;
+      if (row.copyFailures) failures.push(...row.copyFailures);
+      else failures.push({ item: row.kind === 'upload' ? row.localPath : `s3://${row.bucket}/${row.key}`, error: row.error });
+    }
     const done = rows.filter((r) => r.state === 'done');
     const cancelled = rows.some((r) => r.state === 'cancelled');
     return {
       type: 'batch',
       batchId: batch.batchId,
       kind: batch.kind,
+      ...(batch.kind === 'copy' ? { move: rows.some((r) => r.copy?.move) } : {}),
       label: batch.label,
       status: failures.length > 0 ? 'failed' : cancelled ? 'cancelled' : 'done',
       files: rows.length,

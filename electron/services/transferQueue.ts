@@ -106,8 +106,8 @@ export class TransferQueue<R extends QueueRow = QueueRow> {
     this.touch(id, false);
   }
 
-  /** Changes a row's other fields (a note, bytes received); `save`: worth writing to disk now. */
-  update(id: string, changes: Partial<Pick<R, 'note' | 'received'>>, save = false): void {
+  /** Changes a row's other fields (a note, bytes received, a copy's counts and size); `save`: worth writing to disk now. */
+  update(id: string, changes: Partial<Pick<R, 'note' | 'received' | 'copy' | 'size'>>, save = false): void {
     const row = this.byId.get(id);
     if (!row) return;
     Object.assign(row, changes);

@@ -1,15 +1,15 @@
 // Copy to… and Move to… on a selection: the account, bucket and folder to put it in, and what to do
 // where an object is there already. On one account the server copies; to another account the bytes
-// go through this computer. Rows dragged onto an account open it with that account chosen. The job's
-// progress shows in the corner.
+// go through this computer. Rows dragged onto an account open it with that account chosen. The copy
+// runs as a row of the transfer queue (paused, resumed, kept across restarts as any row).
 import { useEffect, useState } from 'react';
 import { call } from '../bridge.js';
-import { folderPrefix } from '../model/copyJobText.js';
+import { folderPrefix } from '../model/copyRowText.js';
 import { formatCount } from '../model/format.js';
 import { useAccountsStore } from '../stores/accountsStore.js';
 import { useBrowserStore } from '../stores/browserStore.js';
-import { useCopyStore } from '../stores/copyStore.js';
 import { useUiStore } from '../stores/uiStore.js';
+import { rememberCopyBatch } from '../upload/uploadListingRefresh.js';
 import { ActionButtons, Dialog, DialogError } from './Dialog.js';
 
 type IfExists = 'different' | 'overwrite' | 'skip';
@@ -62,10 +62,12 @@ export function CopyDialog({ keys, prefixes, move, targetAccountId }: { keys: st
     if (!source || sourceBucket === null || problem) return;
     setBusy(true);
     setError(null);
-    const result = await useCopyStore.getState().start({ accountId: source.id, bucket: sourceBucket, keys, prefixes, base, target: { accountId, bucket, prefix }, move, ifExists }, true);
+    const result = await call('objects.copy', { accountId: source.id, bucket: sourceBucket, keys, prefixes, base, target: { accountId, bucket, prefix }, move, ifExists });
     setBusy(false);
-    if (result.ok) closeDialog();
-    else setError(result.error.message);
+    if (!result.ok) return setError(result.error.message);
+    rememberCopyBatch(result.value.batchId);
+    useUiStore.getState().setQueueOpen(true);
+    closeDialog();
   }
 
   const verb = move ? 'Move' : 'Copy';

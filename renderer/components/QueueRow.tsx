@@ -4,10 +4,10 @@
 import { memo, type ReactElement } from 'react';
 import type { QueueRowView } from '../model/queueModel.js';
 import { formatBytes, formatDuration, formatRate } from '../model/format.js';
-import { baseName, rowNotes, rowRoute, rowStateText, secondsLeft } from '../model/queueText.js';
+import { rowName, rowNotes, rowRoute, rowStateText, secondsLeft } from '../model/queueText.js';
 import { rowBytesDone } from '../model/queueTotals.js';
 import { useQueueStore } from '../stores/queueStore.js';
-import { ChevronIcon, CloseIcon, DownloadIcon, PauseIcon, PlayIcon, RetryIcon, ToTopIcon, UploadIcon } from './icons.js';
+import { ChevronIcon, CloseIcon, CopyIcon, DownloadIcon, PauseIcon, PlayIcon, RetryIcon, ToTopIcon, UploadIcon } from './icons.js';
 import { SegmentMap } from './SegmentMap.js';
 
 export type RowAction = 'pause' | 'resume' | 'cancel' | 'retry' | 'move-to-top';
@@ -38,10 +38,13 @@ export function runAction(action: RowAction, ids: string[]): void {
   void run(ids);
 }
 
-export function DirectionIcon({ kind }: { kind: QueueRowView['kind'] }) {
+const DIRECTION = { upload: ['Upload', UploadIcon], download: ['Download', DownloadIcon], copy: ['Copy', CopyIcon] } as const;
+
+export function DirectionIcon({ kind, move = false }: { kind: QueueRowView['kind']; move?: boolean }) {
+  const [title, Icon] = DIRECTION[kind];
   return (
-    <span className={`direction ${kind}`} title={kind === 'upload' ? 'Upload' : 'Download'}>
-      {kind === 'upload' ? <UploadIcon /> : <DownloadIcon />}
+    <span className={`direction ${kind}`} title={move ? 'Move' : title}>
+      <Icon />
     </span>
   );
 }
@@ -79,7 +82,9 @@ export const QueueRow = memo(function QueueRow({ id, index, rowIndex, top, measu
   const running = row.state === 'active';
   const left = secondsLeft(row.size - done, row.rate, running);
   const notes = rowNotes(row);
-  const name = baseName(row.key);
+  const name = rowName(row);
+  // A copy has no segments of its own: its objects go whole, or in parts the engine keeps.
+  const segments = row.kind !== 'copy';
 
   return (
     <div
@@ -91,20 +96,23 @@ export const QueueRow = memo(function QueueRow({ id, index, rowIndex, top, measu
       data-row-index={rowIndex}
       data-testid="queue-row"
       data-key={row.key}
+      data-kind={row.kind}
       data-state={row.state}
       data-id={row.id}
       aria-selected={selected}
     >
       <div className="queue-line">
         <div role="gridcell" className="queue-cell queue-toggle">
-          <button type="button" className="icon-button chevron" data-action="expand" aria-expanded={expanded} aria-label={expanded ? 'Hide parts' : 'Show parts'} onClick={() => useQueueStore.getState().toggleRow(id)}>
-            <ChevronIcon open={expanded} />
-          </button>
+          {segments && (
+            <button type="button" className="icon-button chevron" data-action="expand" aria-expanded={expanded} aria-label={expanded ? 'Hide parts' : 'Show parts'} onClick={() => useQueueStore.getState().toggleRow(id)}>
+              <ChevronIcon open={expanded} />
+            </button>
+          )}
         </div>
         <div role="gridcell" className="queue-cell queue-name">
-          <DirectionIcon kind={row.kind} />
+          <DirectionIcon kind={row.kind} move={row.copy?.move} />
           <div className="queue-name-lines">
-            <span className="queue-title" title={row.key}>
+            <span className="queue-title" title={row.copy ? rowRoute(row) : row.key}>
               {name}
             </span>
             {notes.length > 0 ? (
@@ -147,7 +155,7 @@ export const QueueRow = memo(function QueueRow({ id, index, rowIndex, top, measu
           })}
         </div>
       </div>
-      {expanded && <SegmentMap id={id} kind={row.kind} />}
+      {expanded && row.kind !== 'copy' && <SegmentMap id={id} kind={row.kind} />}
     </div>
   );
 });

@@ -1,8 +1,6 @@
-// Messages in the corner: header changes and copies under way or ended, errors (role="alert", kept until
+// Messages in the corner: header changes under way or ended, errors (role="alert", kept until
 // dismissed) and short notices.
-import { useCopyStore } from '../stores/copyStore.js';
 import { useHeaderChangeStore } from '../stores/headerChangeStore.js';
-import { CopyJobs } from './CopyJobs.js';
 import { useUiStore } from '../stores/uiStore.js';
 import { HeaderChangeJobs } from './HeaderChangeJobs.js';
 import { CloseIcon, WarningIcon } from './icons.js';
@@ -10,12 +8,11 @@ import { CloseIcon, WarningIcon } from './icons.js';
 export function Toasts() {
   const toasts = useUiStore((s) => s.toasts);
   const dismiss = useUiStore((s) => s.dismissToast);
-  const jobs = useHeaderChangeStore((s) => s.shown.length) + useCopyStore((s) => s.shown.length);
+  const jobs = useHeaderChangeStore((s) => s.shown.length);
   if (toasts.length === 0 && jobs === 0) return null;
   return (
     <div className="toasts">
       <HeaderChangeJobs />
-      <CopyJobs />
       {toasts.map((t) => (
         <div key={t.id} className={`toast ${t.tone}`} role={t.tone === 'error' ? 'alert' : 'status'}>
           {t.tone === 'error' && <WarningIcon />}

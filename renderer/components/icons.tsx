@@ -170,3 +170,9 @@ export const SyncIcon = () => (
     <path d="M2.5 7a5.5 5.5 0 0 1 9.8-2.6M13.5 9a5.5 5.5 0 0 1-9.8 2.6M12.5 1.8v2.8H9.7M3.5 14.2v-2.8h2.8" />
   </Icon>
 );
+export const CopyIcon = () => (
+  <Icon>
+    <rect x="5.5" y="5.5" width="8" height="8" rx="1.2" />
+    <path d="M10.5 5.5V3.7a1.2 1.2 0 0 0-1.2-1.2H3.7a1.2 1.2 0 0 0-1.2 1.2v5.6a1.2 1.2 0 0 0 1.2 1.2h1.8" />
+  </Icon>
+);

@@ -3,8 +3,8 @@
 // event costs what it changes: a changed row replaces its own entry and its group's totals (old row
 // subtracted, new added); `order` is a new array only when rows come, go or move.
 import type { BatchEvent, QueueEvent, QueueSnapshot } from '../../shared/api.js';
-import { FINISHED_STATES, type QueueBatch, type QueueRow } from '../../shared/queue.js';
-import type { SegmentProgress, TransferEvent, TransferKind, TransferStatus, TransferSummary } from '../../shared/transfer.js';
+import { FINISHED_STATES, type QueueBatch, type QueueKind, type QueueRow } from '../../shared/queue.js';
+import type { SegmentProgress, TransferEvent, TransferStatus, TransferSummary } from '../../shared/transfer.js';
 import { waitingSentence } from '../../shared/waiting.js';
 import { groupInsertIndex } from './queueLayout.js';
 import { emptyTotals, replaceRow, type QueueTotals } from './queueTotals.js';
@@ -26,7 +26,7 @@ export interface QueueRowView extends QueueRow {
 /** A group row: one batch (a drop, an Upload… choice, a download selection) and its rows' totals. */
 export interface QueueGroup {
   batchId: string;
-  kind: TransferKind;
+  kind: QueueKind;
   createdAt: number;
   /** Unknown until its `queueBatch` event (rows can come first). */
   batch?: QueueBatch;
@@ -232,7 +232,7 @@ export class QueueModel {
     this.throughput.forget(id);
   }
 
-  private groupFor(batchId: string, kind: TransferKind, createdAt: number): QueueGroup {
+  private groupFor(batchId: string, kind: QueueKind, createdAt: number): QueueGroup {
     const known = this.groups.get(batchId);
     if (known) return known;
     const group: QueueGroup = { batchId, kind, createdAt, totals: emptyTotals };

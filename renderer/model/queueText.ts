@@ -1,8 +1,8 @@
 // What queue rows and group rows say in words: their state, time left, the notes under a name,
 // and what a group did. Plain functions of the rows, so the components only lay them out.
-import type { QueueState, SyncBatch } from '../../shared/queue.js';
+import type { QueueKind, QueueState, SyncBatch } from '../../shared/queue.js';
 import { excludedLine, extraLine, heldLine, syncedLine } from '../../shared/syncText.js';
-import type { TransferKind } from '../../shared/transfer.js';
+import { copyCounts, copyRoute } from './copyRowText.js';
 import { formatCount } from './format.js';
 import type { QueueGroup, QueueRowView } from './queueModel.js';
 import type { GroupState } from './queueTotals.js';
@@ -14,7 +14,7 @@ export function baseName(keyOrPath: string): string {
   return trimmed.slice(cut + 1) || keyOrPath;
 }
 
-const MOVING: Record<TransferKind, string> = { upload: 'Uploading', download: 'Downloading' };
+const MOVING: Record<QueueKind, string> = { upload: 'Uploading', download: 'Downloading', copy: 'Copying' };
 
 const STATE_TEXT: Record<Exclude<QueueState, 'active'>, string> = { queued: 'Queued', paused: 'Paused', done: 'Done', failed: 'Failed', cancelled: 'Cancelled' };
 
@@ -27,7 +27,7 @@ export function receivingFraction(row: Pick<QueueRowView, 'received' | 'size'>):
 export function rowStateText(row: QueueRowView): string {
   if (row.state !== 'active') return STATE_TEXT[row.state];
   if (row.transferStatus === 'retrying') return 'Retrying';
-  return MOVING[row.kind];
+  return row.copy?.move ? 'Moving' : MOVING[row.kind];
 }
 
 /** Seconds until a running row is done at its present rate; undefined when it is not running or not moving. */
@@ -50,19 +50,27 @@ export function rowNotes(row: QueueRowView): RowNote[] {
   if (receiving !== undefined && row.state !== 'done' && row.state !== 'cancelled') notes.push({ tone: 'info', text: `Receiving ${Math.floor(receiving * 100)}%…` });
   if (row.note) notes.push({ tone: 'info', text: row.note });
   if (row.state === 'active' && row.notice) notes.push({ tone: 'info', text: row.notice });
+  // A copy's counts once it has begun (the route is its name).
+  if (row.copy && row.state !== 'failed' && (row.copy.objects > 0 || row.copy.listed)) notes.push({ tone: 'info', text: copyCounts(row.copy) });
   return notes;
 }
 
-/** Where a row's bytes go: "photos/a.jpg → s3://b/photos/a.jpg". */
-export function rowRoute(row: Pick<QueueRowView, 'kind' | 'bucket' | 'key' | 'localPath'>): string {
+/** What a row is called: a file's name, or what a copy copies and where. */
+export function rowName(row: Pick<QueueRowView, 'key' | 'bucket' | 'copy'>): string {
+  return row.copy ? copyRoute(row.copy, row.bucket, row.key) : baseName(row.key);
+}
+
+/** Where a row's bytes go: "photos/a.jpg → s3://b/photos/a.jpg"; a copy's source and target. */
+export function rowRoute(row: Pick<QueueRowView, 'kind' | 'bucket' | 'key' | 'localPath' | 'copy'>): string {
   const remote = `s3://${row.bucket}/${row.key}`;
+  if (row.copy) return `s3://${row.copy.sourceBucket}/${row.copy.what} → ${row.copy.targetName}: ${remote}`;
   return row.kind === 'upload' ? `${row.localPath} → ${remote}` : `${remote} → ${row.localPath}`;
 }
 
 const GROUP_STATE_TEXT: Record<Exclude<GroupState, 'active'>, string> = { planning: 'Finding files…', ...STATE_TEXT };
 
 /** `sync`: a sync's batch, whose deletions come after its rows. */
-export function groupStateText(state: GroupState, kind: TransferKind, sync?: SyncBatch): string {
+export function groupStateText(state: GroupState, kind: QueueKind, sync?: SyncBatch): string {
   if (sync?.phase === 'deleting' && state !== 'active') return 'Deleting…';
   return state === 'active' ? MOVING[kind] : GROUP_STATE_TEXT[state];
 }
@@ -85,7 +93,8 @@ export function syncDeletionsText(sync: SyncBatch): string {
 /** "12 of 40 files", with what else the batch did: "… · 3 skipped · 1 refused". */
 export function groupFilesText(group: QueueGroup): string {
   const { totals, batch } = group;
-  const parts = [`${totals.states.done.toLocaleString('en-US')} of ${formatCount(totals.files, 'file', 'files')}`];
+  const [one, many] = group.kind === 'copy' ? ['copy', 'copies'] : ['file', 'files'];
+  const parts = [`${totals.states.done.toLocaleString('en-US')} of ${formatCount(totals.files, one, many)}`];
   if (totals.states.failed > 0) parts.push(`${totals.states.failed.toLocaleString('en-US')} failed`);
   if (batch && batch.skipped.length > 0) parts.push(`${batch.skipped.length.toLocaleString('en-US')} skipped`);
   if (batch && batch.refused.length > 0) parts.push(`${batch.refused.length.toLocaleString('en-US')} refused`);
@@ -94,10 +103,11 @@ export function groupFilesText(group: QueueGroup): string {
   return parts.join(' · ');
 }
 
-/** Where a group's files go: a download's folder, an upload's bucket and prefix. */
+/** Where a group's files go: a download's folder, an upload's bucket and prefix, a copy's account, bucket and prefix. */
 export function groupTarget(group: QueueGroup): string {
   const batch = group.batch;
   if (!batch) return '';
+  if (batch.kind === 'copy') return `to ${batch.target}`;
   return batch.kind === 'download' ? `to ${batch.target}` : `into s3://${batch.bucket}/${batch.target}`;
 }
 

@@ -1,4 +1,4 @@
-// Jobs the host runs and reports by events (header changes, copies): each job as its latest event,
+// Jobs the host runs and reports by events (header changes): each job as its latest event,
 // the ones shown as cards in the corner (started from this page), and starting and cancelling them.
 import { create, type StoreApi, type UseBoundStore } from 'zustand';
 import type { CallName, CallRequest, CallResult } from '../../shared/api.js';
@@ -30,9 +30,9 @@ const KEPT_JOBS = 100;
  * A store of one kind of job: `startCall` starts one (answering `{ jobId }`), `cancelCall` stops
  * it; `onEnded` runs when a job this page started ends (a view may need reading again).
  */
-export function createJobStore<E extends JobEvent, Start extends 'objects.changeHeaders' | 'objects.copy'>(
+export function createJobStore<E extends JobEvent, Start extends 'objects.changeHeaders'>(
   startCall: Start,
-  cancelCall: 'objects.cancelHeaderChange' | 'objects.cancelCopy',
+  cancelCall: 'objects.cancelHeaderChange',
   onEnded: (job: E) => void,
 ): UseBoundStore<StoreApi<JobStore<E, Start>>> {
   // Jobs this page started.

@@ -1,5 +1,6 @@
 // Shows uploaded objects once they land: remembers where each upload batch goes, and refreshes the
-// listing on screen when a batch into it (or into a folder above it) ends.
+// listing on screen when a batch into it (or into a folder above it) ends. A copy or move started
+// here refreshes it too when it ends (it may have added objects to the folder shown, or taken them).
 import type { AppEvent } from '../../shared/api.js';
 import { useBrowserStore } from '../stores/browserStore.js';
 import type { UploadPlace } from './uploadSender.js';
@@ -9,6 +10,12 @@ import type { UploadPlace } from './uploadSender.js';
 // of the same host are remembered too.
 const REMEMBERED_BATCHES = 1_000;
 const places = new Map<string, UploadPlace>();
+const copies = new Set<string>();
+
+/** A copy's batch started from this page: the listing is read again when it ends. */
+export function rememberCopyBatch(batchId: string): void {
+  copies.add(batchId);
+}
 
 /** The sender's own record of its batches: it does not depend on a `queueBatch` event missed during a reconnect. */
 export function rememberUploadPlace(batchId: string, place: UploadPlace): void {
@@ -25,6 +32,10 @@ export function refreshListingAfterUpload(event: AppEvent): void {
   if (event.type === 'queueBatch') {
     const { batch } = event;
     if (batch.kind === 'upload') rememberUploadPlace(batch.batchId, { accountId: batch.accountId, bucket: batch.bucket, prefix: batch.target });
+    return;
+  }
+  if (event.type === 'batch' && event.kind === 'copy' && copies.has(event.batchId)) {
+    useBrowserStore.getState().refresh();
     return;
   }
   if (event.type !== 'batch' || event.kind !== 'upload') return;

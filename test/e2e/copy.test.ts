@@ -1,6 +1,7 @@
 // Copy to… and Move to… as a person does them, in the real renderer in Chromium against the
 // browser-hosted mode and the real S3 server: a folder copied to a second account's bucket (the
-// bytes through the host), then moved to another folder of its own bucket (on the server).
+// bytes through the host), then moved to another folder of its own bucket (on the server), each a
+// row of the transfer queue.
 
 import { Readable } from 'node:stream';
 import type { Page } from 'playwright-core';
@@ -18,6 +19,8 @@ let otherBucket: string;
 
 const shot = (name: string) => screenshot(page, name);
 const objectRow = (key: string) => page.locator(`[data-testid="object-row"][data-key="${key}"]`);
+/** A copy's row in the queue, by its target prefix. */
+const copyRow = (target: string) => page.locator(`[data-testid="queue-row"][data-kind="copy"][data-key="${target}"]`);
 const KEYS = ['site/index.html', 'site/assets/app.js', 'site/assets/style.css', 'site/assets/img/logo.svg'];
 
 async function keysOf(store: S3Store, bucket: string): Promise<string[]> {
@@ -50,7 +53,7 @@ describeNeeding(browserNeeds)('copy and move in the app', () => {
     await closeOtherBucket({ store: otherStore, bucket: otherBucket });
   });
 
-  it('copies a folder to another account’s bucket: the card says it went through this computer', async () => {
+  it('copies a folder to another account’s bucket, as a row of the queue', async () => {
     await objectRow('site/').click({ button: 'right' });
     await page.locator('[data-action="copy-to"]').click();
     const dialog = page.getByTestId('copy-dialog');
@@ -61,14 +64,14 @@ describeNeeding(browserNeeds)('copy and move in the app', () => {
     await shot('copy-dialog');
     await dialog.locator('[data-action="start-copy"]').click();
     await dialog.waitFor({ state: 'detached' });
-    const card = page.getByTestId('copy-job');
-    await expect.poll(() => card.getAttribute('data-status'), { timeout: 30_000 }).toBe('done');
-    expect(await card.textContent()).toContain(`Copy site/ to Backup: ${otherBucket}/mirror/`);
-    expect(await card.textContent()).toContain('Done: 4 copied through this computer.');
+    const row = copyRow('mirror/');
+    await expect.poll(() => row.getAttribute('data-state'), { timeout: 30_000 }).toBe('done');
+    expect(await row.locator('.queue-title').textContent()).toBe(`site/ → Backup: ${otherBucket}/mirror/`);
+    expect(await row.locator('.queue-notes').textContent()).toBe('4 of 4 objects');
+    expect(await page.locator('[data-testid="queue-group"]').filter({ hasText: `Copy site/ to Backup: ${otherBucket}/mirror/` }).count()).toBe(1);
     await shot('copy-done');
     expect(await keysOf(otherStore, otherBucket)).toEqual(KEYS.map((k) => k.replace(/^site\//, 'mirror/site/')).sort());
     expect((await otherStore.headObject(otherBucket, 'mirror/site/assets/app.js')).headers.cacheControl).toBe('max-age=60');
-    await card.getByRole('button', { name: 'Dismiss' }).click();
   });
 
   it('opens Copy to… with the account chosen when rows are dragged onto it', async () => {
@@ -97,9 +100,10 @@ describeNeeding(browserNeeds)('copy and move in the app', () => {
     await expect.poll(() => dialog.getByRole('alert').textContent()).toMatch(/would land where the items are/);
     await dialog.getByLabel('Folder').fill('archive/2026');
     await dialog.locator('[data-action="start-move"]').click();
-    const card = page.getByTestId('copy-job');
-    await expect.poll(() => card.getAttribute('data-status'), { timeout: 30_000 }).toBe('done');
-    expect(await card.textContent()).toContain('Done: 4 moved on the server.');
+    const row = copyRow('archive/2026/');
+    await expect.poll(() => row.getAttribute('data-state'), { timeout: 30_000 }).toBe('done');
+    expect(await row.locator('.queue-notes').textContent()).toBe('4 of 4 objects · 4 removed from where they were');
+    expect(await row.locator('.direction').getAttribute('title')).toBe('Move');
     await objectRow('archive/').waitFor();
     await expect.poll(() => objectRow('site/').count()).toBe(0);
     await shot('move-done');
