@@ -29,6 +29,8 @@ export async function buildCli(root) {
     // import() of Node's built-ins becomes require: a function loaded from the code cache has no
     // dynamic-import callback (Node 20), so an import() left in would fail there.
     supported: { 'dynamic-import': false },
+    // The keychain's native binding is loaded from node_modules when --account needs it.
+    external: ['keytar'],
     minifyWhitespace: true,
     minifySyntax: true,
     write: false,

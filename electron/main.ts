@@ -13,6 +13,7 @@ import { app, BrowserWindow, dialog, ipcMain, Notification, session, type IpcMai
 import type { BatchEvent } from '../shared/api.js';
 import { batchNotice } from '../shared/batchNotice.js';
 import { defaultStateDir } from './engine/journal.js';
+import { defaultConfigDir } from './services/accounts.js';
 import { FerryService } from './services/ferryService.js';
 import { KeytarSecretStore } from './services/secretStore.js';
 import { tuneV8 } from './engine/v8Flags.js';
@@ -68,7 +69,8 @@ function wireServices(): FerryService {
   const ferry = new FerryService({
     version: app.getVersion(),
     mode: 'electron',
-    configDir: app.getPath('userData'),
+    // The accounts file the browser-hosted mode and the command line's --account read too.
+    configDir: defaultConfigDir(),
     stateDir: defaultStateDir(),
     downloadFolder: app.getPath('downloads'),
     secrets: new KeytarSecretStore(),

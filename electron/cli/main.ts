@@ -69,6 +69,7 @@ function streamSize(text: string): number {
 function withCommonOptions(command: Command): Command {
   return command
     .option('--profile <name>', 'use this profile of ~/.aws/credentials and ~/.aws/config')
+    .option('--account <name>', "use this account of the app (its keys from the OS keychain; FERRY_CONFIG_DIR: the app's settings folder)")
     .option('--endpoint <url>', 'S3-compatible endpoint URL (default: AWS_ENDPOINT_URL, or AWS)')
     .option('--region <region>', 'region (default: AWS_REGION, the profile\'s, or us-east-1)')
     .option('--path-style', 'path-style addressing (http://host/bucket/key); automatic for IP and localhost endpoints')
@@ -81,6 +82,14 @@ function withCommonOptions(command: Command): Command {
     .option('--lists <n>', 'list requests in flight for one listing: key ranges read side by side (default 4; 1: page after page)', wholeNumber)
     .addOption(new Option('--data-path <path>', 'how object data is sent: direct (undici, signed by the SDK) or sdk (through the SDK client); default: FERRY_DATA_PATH, or direct').choices(['direct', 'sdk']))
     .option('-q, --quiet', 'no progress line');
+}
+
+/** One side of a copy: its own --from-/--to- account or profile, else the command's --account or --profile. */
+function sideAccount(flags: CommonFlags, account: string | undefined, profile: string | undefined, side: '--from' | '--to'): Pick<CommonFlags, 'account' | 'profile'> {
+  if (account !== undefined && profile !== undefined) throw new FerryError('InvalidInput', `Give ${side}-account or ${side}-profile, not both.`);
+  if (account !== undefined) return { account, profile: undefined };
+  if (profile !== undefined) return { account: undefined, profile };
+  return { account: flags.account, profile: flags.profile };
 }
 
 async function engineFor(flags: CommonFlags, onProgress?: ProgressLine): Promise<TransferEngine> {
@@ -378,15 +387,18 @@ export function buildProgram(): Command {
       .addOption(new Option('--if-exists <policy>', 'when the target key holds an object: different (copy only if size or ETag differ), overwrite, skip').choices(COPY_IF_EXISTS).default('different'))
       .option('--from-profile <name>', "the source's account: this profile of ~/.aws (default: the usual account)")
       .option('--to-profile <name>', "the target's account: this profile of ~/.aws (default: the usual account)")
-      .action(async (sourceUrl: string, targetUrl: string, flags: CommonFlags & { ifExists: CopyIfExists; fromProfile?: string; toProfile?: string }) => {
+      .option('--from-account <name>', "the source's account: this account of the app")
+      .option('--to-account <name>', "the target's account: this account of the app")
+      .action(async (sourceUrl: string, targetUrl: string, flags: CommonFlags & { ifExists: CopyIfExists; fromProfile?: string; toProfile?: string; fromAccount?: string; toAccount?: string }) => {
         const source = parseS3Url(sourceUrl);
         const target = parseS3Url(targetUrl);
         const signal = interruptSignal();
         const progress = new CountLine(process.stderr, flags.quiet === true);
-        const sourceProfile = flags.fromProfile ?? flags.profile;
-        const targetProfile = flags.toProfile ?? flags.profile;
-        const engine = await engineFor({ ...flags, profile: targetProfile });
-        const from = sourceProfile === targetProfile ? undefined : await engineFor({ ...flags, profile: sourceProfile });
+        const sourceAccount = sideAccount(flags, flags.fromAccount, flags.fromProfile, '--from');
+        const targetAccount = sideAccount(flags, flags.toAccount, flags.toProfile, '--to');
+        const engine = await engineFor({ ...flags, ...targetAccount });
+        const same = sourceAccount.account === targetAccount.account && sourceAccount.profile === targetAccount.profile;
+        const from = same ? undefined : await engineFor({ ...flags, ...sourceAccount });
         const verb = move ? 'move' : 'copy';
         try {
           const result = await engine.copy(
@@ -556,10 +568,11 @@ export function buildProgram(): Command {
 
   program
     .command('transfers')
-    .description('list interrupted transfers that the same upload or download command resumes')
+    .description('list interrupted transfers that the same upload, download, copy or set-headers command resumes')
     .action(async () => {
-      const records = await new Journal(defaultStateDir()).list();
-      if (records.length === 0) process.stdout.write('No interrupted transfers.\n');
+      const journal = new Journal(defaultStateDir());
+      const [records, copies] = await Promise.all([journal.list(), journal.listCopies()]);
+      if (records.length + copies.length === 0) process.stdout.write('No interrupted transfers.\n');
       for (const r of records) {
         const phase = r.kind === 'upload' ? uploadPhase(r) : undefined;
         const done =
@@ -573,6 +586,11 @@ export function buildProgram(): Command {
         const local = r.kind === 'upload' ? r.source : r.target;
         const arrow = r.kind === 'upload' ? `${local} → s3://${r.bucket}/${r.key}` : `s3://${r.bucket}/${r.key} → ${local}`;
         process.stdout.write(`${r.updatedAt.slice(0, 19).replace('T', ' ')}  ${r.kind.padEnd(8)} ${formatBytes(r.size).padStart(10)}  ${done}  ${arrow}\n`);
+      }
+      // Copies in parts (ferry copy across accounts or above CopyObject's limit, ferry set-headers on a large object).
+      for (const r of copies) {
+        const done = `${r.parts.length} of ${Math.ceil(r.size / r.partSize)} parts`;
+        process.stdout.write(`${r.updatedAt.slice(0, 19).replace('T', ' ')}  ${'copy'.padEnd(8)} ${formatBytes(r.size).padStart(10)}  ${done}  → s3://${r.bucket}/${r.key}\n`);
       }
     });
 

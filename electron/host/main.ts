@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultStateDir } from '../engine/journal.js';
+import { defaultConfigDir } from '../services/accounts.js';
 import { FerryService } from '../services/ferryService.js';
 import { KeytarSecretStore } from '../services/secretStore.js';
 import { startHost } from './server.js';
@@ -22,11 +23,8 @@ const usage = `Usage: npm run serve -- [--port 7413] [--host 127.0.0.1] [--downl
   --port        port to listen on (0: any free port)             default 7413
   --host        address to bind; anything but loopback is reachable by others    default 127.0.0.1
   --downloads   the folder downloads land in (nothing is written outside it)     default ~/Downloads/Ferry
-  --config-dir  where accounts (without their secrets) are kept   default ~/.config/ferry`;
+  --config-dir  where accounts (without their secrets) are kept   default FERRY_CONFIG_DIR, or the app's (~/.config/ferry)`;
 
-function configHome(): string {
-  return process.env.XDG_CONFIG_HOME || path.join(os.homedir(), '.config');
-}
 
 async function main(): Promise<void> {
   let values;
@@ -36,7 +34,7 @@ async function main(): Promise<void> {
         port: { type: 'string', default: '7413' },
         host: { type: 'string', default: '127.0.0.1' },
         downloads: { type: 'string', default: path.join(os.homedir(), 'Downloads', 'Ferry') },
-        'config-dir': { type: 'string', default: path.join(configHome(), 'ferry') },
+        'config-dir': { type: 'string', default: defaultConfigDir() },
         help: { type: 'boolean', default: false },
       },
     }));

@@ -3,6 +3,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { fromIni } from '@aws-sdk/credential-providers';
 import { loadSharedConfigFiles } from '@smithy/core/config';
@@ -13,6 +14,18 @@ import type { S3Credentials } from '../engine/s3/client.js';
 import { TransferEngine } from '../engine/engine.js';
 import type { TransferSettings } from '../engine/settings.js';
 import type { SecretStore } from './secretStore.js';
+
+/**
+ * Where the app keeps its accounts (without secrets): FERRY_CONFIG_DIR, else the folder Electron
+ * gives an app named ferry (its userData), which the browser-hosted mode and the command line share.
+ */
+export function defaultConfigDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.FERRY_CONFIG_DIR) return env.FERRY_CONFIG_DIR;
+  const home = os.homedir();
+  if (process.platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'ferry');
+  if (process.platform === 'win32') return path.join(env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), 'ferry');
+  return path.join(env.XDG_CONFIG_HOME || path.join(home, '.config'), 'ferry');
+}
 
 /** The account made from the standard AWS_* variables when they are set; never saved. */
 export const ENVIRONMENT_ACCOUNT_ID = 'environment';

@@ -68,6 +68,9 @@ describe('ferry copy and ferry mv', () => {
     });
     const atKill = await listing(otherStore, otherBucket, 'backup/');
     expect(atKill.has('big.bin')).toBe(false);
+    // The journal holds the large object's copy, with the parts it had sent.
+    const interrupted = await ferry(['transfers'], env);
+    expect(interrupted.stdout).toMatch(new RegExp(`  copy +200\\.0 MiB  \\d+ of 40 parts  → s3://${otherBucket}/backup/big\\.bin\n`));
 
     const again = await ferry([...args], env);
     expect(again.code).toBe(0);
@@ -100,6 +103,7 @@ describe('ferry copy and ferry mv', () => {
     expect(smallHead.contentType).toBe('text/plain; charset=utf-8');
     expect(await incompleteUploads(otherStore, otherBucket)).toEqual([]);
 
+    expect((await ferry(['transfers'], env)).stdout).toBe('No interrupted transfers.\n');
     // Once more: everything is there already.
     const third = await ferry([...args], env);
     expect(third.stdout).toMatch(new RegExp(`^Copied 0 objects, 0 bytes \\(0 B\\), streamed through this machine; ${SMALL + 1} skipped`));
