@@ -8,20 +8,8 @@ import type { IfExists, TransferKind } from './transfer.js';
 /** What a row does: a file up or down, or a copy (or move) of objects between buckets or accounts. */
 export type QueueKind = TransferKind | 'copy';
 
-/**
- * A copy or move (kind 'copy'): one row for the whole selection, its objects copied by the engine
- * (on the server within one account, streamed through the host across accounts). The row's
- * account, bucket and key are the target's (key: the target prefix); its bytes those listed.
- */
-export interface CopyRowInfo {
-  move: boolean;
-  /** The source's account (the row's own when the server copies). */
-  sourceAccountId: string;
-  sourceBucket: string;
-  /** What is copied, for a person: "assets/", "index.html", "3 items from site/". */
-  what: string;
-  /** The target account's name, as the app shows it. */
-  targetName: string;
+/** How far a copy or move of many objects is: what the engine reports and a copy's row shows. */
+export interface CopyCounts {
   /** The source listing is complete (`objects` is the total). */
   listed: boolean;
   objects: number;
@@ -31,6 +19,22 @@ export interface CopyRowInfo {
   failed: number;
   /** Sources deleted (a move). */
   deleted: number;
+}
+
+/**
+ * A copy or move (kind 'copy'): one row for the whole selection, its objects copied by the engine
+ * (on the server within one account, streamed through the host across accounts). The row's
+ * account, bucket and key are the target's (key: the target prefix); its bytes those listed.
+ */
+export interface CopyRowInfo extends CopyCounts {
+  move: boolean;
+  /** The source's account (the row's own when the server copies). */
+  sourceAccountId: string;
+  sourceBucket: string;
+  /** What is copied, for a person: "assets/", "index.html", "3 items from site/". */
+  what: string;
+  /** The target account's name, as the app shows it. */
+  targetName: string;
 }
 
 /** A row's state: the `data-state` of its row in the queue. */

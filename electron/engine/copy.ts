@@ -5,6 +5,7 @@
 // its copy is verified (or the target already held the same object), in batches of up to 1,000.
 
 import type { ErrorInfo } from '../../shared/errors.js';
+import type { CopyCounts } from '../../shared/queue.js';
 import type { ObjectHeaders } from '../../shared/transfer.js';
 import { followSignal } from './abort.js';
 import { EtagHasher, crc32FromValue, etagIsContentHash, isMd5Etag, multipartEtag, multipartEtagParts } from './checksum.js';
@@ -55,14 +56,8 @@ export function copyInputFromUrls(source: { bucket: string; key: string }, targe
   return { ...common, keys: [source.key], prefixes: [], base, targetPrefix: '', targetKey: target.key };
 }
 
-export interface CopyProgress {
-  /** The source listing is complete (`objects` is the total). */
-  listed: boolean;
-  objects: number;
-  copied: number;
-  skipped: number;
-  failed: number;
-  deleted: number;
+export interface CopyProgress extends CopyCounts {
+  /** Bytes at the target: objects copied, a large object's parts as they arrive. */
   bytes: number;
   /** Bytes of the objects passed over (the target held them). */
   skippedBytes: number;

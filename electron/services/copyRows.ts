@@ -1,8 +1,8 @@
 // The app's copies and moves (`objects.copy`) as rows of the queue: what a row is called, and what
 // a copy's result makes of its row (its counts, and the failures its batch reports).
 
-import type { CopyRowInfo } from '../../shared/queue.js';
-import type { CopyInput, CopyProgress, CopyResult } from '../engine/copy.js';
+import type { CopyCounts } from '../../shared/queue.js';
+import type { CopyInput, CopyResult } from '../engine/copy.js';
 import { FerryError } from '../engine/errors.js';
 
 // A batch event carries this many of a copy's failures at most; the row's error counts them all.
@@ -20,7 +20,7 @@ export function copyLabel(input: Pick<CopyInput, 'keys' | 'prefixes' | 'base' | 
 }
 
 /** A copy's progress as its row's counts. */
-export function copyCounts(progress: Pick<CopyProgress, 'listed' | 'objects' | 'copied' | 'skipped' | 'failed' | 'deleted'>): Pick<CopyRowInfo, 'listed' | 'objects' | 'copied' | 'skipped' | 'failed' | 'deleted'> {
+export function copyCounts(progress: CopyCounts): CopyCounts {
   const { listed, objects, copied, skipped, failed, deleted } = progress;
   return { listed, objects, copied, skipped, failed, deleted };
 }
