@@ -10,6 +10,7 @@ import type { EngineContext } from './context.js';
 import { DownloadTransfer, temporaryPathFor, type DownloadJob } from './download.js';
 import { FerryError, asFerryError, cancelledError, pausedError } from './errors.js';
 import { anySignal, followSignal } from './abort.js';
+import { AddressBook, type Resolve } from './s3/addresses.js';
 import { Copier, discardCopy, type CopyInput, type CopyOptions, type CopyResult } from './copy.js';
 import { FolderCache } from './folderCache.js';
 import { HeaderChanger, type HeaderChangeInput, type HeaderChangeOptions, type HeaderChangeResult } from './headerChange.js';
@@ -43,6 +44,8 @@ export interface EngineOptions {
    * long-lived, its event loop is the window's).
    */
   listWorker?: ListWorkerUse;
+  /** How the endpoint's name is resolved into the addresses connections are spread over (tests set their own). */
+  resolve?: Resolve;
 }
 
 export interface BatchResult {
@@ -84,9 +87,11 @@ export class TransferEngine {
   readonly settings: TransferSettings;
   private readonly ctx: EngineContext;
   private readonly listeners = new Set<EventSink>();
+  private readonly addresses: AddressBook;
 
   constructor(options: EngineOptions) {
     this.settings = resolveSettings(options.settings);
+    this.addresses = new AddressBook(options.resolve);
     this.store = new S3Store({
       endpoint: options.endpoint,
       credentials: options.credentials,
@@ -97,6 +102,7 @@ export class TransferEngine {
       listsInFlight: this.settings.listsInFlight,
       dataPath: this.settings.dataPath,
       listWorker: options.listWorker,
+      addresses: this.addresses,
     });
     if (options.onEvent) this.listeners.add(options.onEvent);
     const hub = new ProgressHub((event) => this.emit(event), this.settings.progressIntervalMs);
@@ -208,6 +214,11 @@ export class TransferEngine {
   discardCopy(input: CopyInput, from?: TransferEngine, signal?: AbortSignal): Promise<void> {
     const source = from ?? this;
     return discardCopy(this.ctx, input, source.ctx.server, source === this, signal);
+  }
+
+  /** Connections begun per address of the endpoint's name (how they spread). */
+  connectionsByAddress(): ReadonlyMap<string, number> {
+    return this.addresses.connections;
   }
 
   /** Transfers interrupted earlier (crash, lost network, restart) that the same upload or download resumes. */

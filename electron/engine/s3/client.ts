@@ -1,11 +1,13 @@
 // Builds the SDK client Ferry uses: keep-alive sockets, no Expect round trip, Ferry's own retries.
 
 import http from 'node:http';
+import type net from 'node:net';
 import https from 'node:https';
 import { createHash } from 'node:crypto';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { S3Endpoint } from '../../../shared/account.js';
+import type { AddressBook } from './addresses.js';
 
 export type S3Credentials = NonNullable<S3ClientConfig['credentials']>;
 
@@ -17,6 +19,8 @@ export interface ClientOptions {
   maxSockets: number;
   /** Drop a request whose socket is silent this long. */
   idleTimeoutMs: number;
+  /** Where new connections go: each to the next address of the endpoint's name (addresses.ts). */
+  addresses?: AddressBook;
 }
 
 // Servers close idle keep-alive sockets after ~5 s (nginx, Swift's eventlet); closing ours first
@@ -26,7 +30,8 @@ const FREE_SOCKET_TIMEOUT_MS = 4_000;
 const QUIET_LOGGER = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
 export function createS3Client(options: ClientOptions): S3Client {
-  const agentOptions = { keepAlive: true, maxSockets: options.maxSockets, timeout: FREE_SOCKET_TIMEOUT_MS, scheduling: 'lifo' as const };
+  const { addresses } = options;
+  const agentOptions = { keepAlive: true, maxSockets: options.maxSockets, timeout: FREE_SOCKET_TIMEOUT_MS, scheduling: 'lifo' as const, ...(addresses ? { lookup: addresses.lookup } : {}) };
   const client = new S3Client({
     region: options.endpoint.region,
     endpoint: options.endpoint.endpoint,
@@ -47,8 +52,8 @@ export function createS3Client(options: ClientOptions): S3Client {
     // The SDK prints some warnings with console.warn when given no logger; Ferry reports errors itself.
     logger: QUIET_LOGGER,
     requestHandler: new NodeHttpHandler({
-      httpAgent: new http.Agent(agentOptions),
-      httpsAgent: new https.Agent(agentOptions),
+      httpAgent: settingAside(new http.Agent(agentOptions), addresses),
+      httpsAgent: settingAside(new https.Agent(agentOptions), addresses),
       connectionTimeout: 15_000,
       socketTimeout: options.idleTimeoutMs,
     }),
@@ -58,6 +63,20 @@ export function createS3Client(options: ClientOptions): S3Client {
   client.middlewareStack.remove('loggerMiddleware');
   addDeleteObjectsContentMd5(client);
   return client;
+}
+
+/** An agent whose failed connections set their address aside (addresses.ts), as the direct path's connector does. */
+function settingAside<A extends http.Agent>(agent: A, addresses: AddressBook | undefined): A {
+  if (!addresses) return agent;
+  const create = (agent as unknown as { createConnection: (...args: unknown[]) => net.Socket }).createConnection.bind(agent);
+  (agent as unknown as { createConnection: (...args: unknown[]) => net.Socket }).createConnection = (...args: unknown[]) => {
+    const socket = create(...args);
+    socket.once('error', (error: Error & { address?: unknown }) => {
+      if (typeof error.address === 'string') addresses.setAside(error.address);
+    });
+    return socket;
+  };
+  return agent;
 }
 
 /**

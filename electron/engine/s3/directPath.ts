@@ -11,7 +11,8 @@ import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { parseXmlErrorBody } from '@aws-sdk/core/protocols';
 import { getEndpointFromInstructions } from '@smithy/core/endpoints';
 import { HttpRequest, buildQueryString, extendedEncodeURIComponent } from '@smithy/core/protocols';
-import { Pool, type Dispatcher } from 'undici';
+import { Pool, buildConnector, type Dispatcher } from 'undici';
+import type { AddressBook } from './addresses.js';
 
 /** SHA-256 of an empty payload: what a GET or HEAD signs. */
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
@@ -19,6 +20,7 @@ const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b78
 const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
 // Servers close idle keep-alive sockets after ~5 s (nginx, Swift's eventlet): close ours first.
 const KEEP_ALIVE_MS = 4_000;
+const CONNECT_TIMEOUT_MS = 15_000;
 // Says which path sent a request in a server's logs (the SDK client's says aws-sdk-js).
 const USER_AGENT = 'ferry-direct undici';
 // An error body longer than this is no S3 error document; only its start is read.
@@ -110,7 +112,7 @@ export class DirectPath {
 
   constructor(
     private readonly client: S3Client,
-    private readonly options: { connections: number; idleTimeoutMs: number },
+    private readonly options: { connections: number; idleTimeoutMs: number; addresses?: AddressBook },
   ) {
     this.config = client.config as unknown as ClientConfig;
   }
@@ -158,17 +160,35 @@ export class DirectPath {
     let pool = this.pools.get(origin);
     if (!pool) {
       pool = new Pool(origin, {
+        connect: this.connector(),
         connections: this.options.connections,
         pipelining: 1,
         keepAliveTimeout: KEEP_ALIVE_MS,
         keepAliveMaxTimeout: KEEP_ALIVE_MS,
         headersTimeout: this.options.idleTimeoutMs,
         bodyTimeout: this.options.idleTimeoutMs,
-        connectTimeout: 15_000,
       });
       this.pools.set(origin, pool);
     }
     return pool;
+  }
+
+  /**
+   * undici's connector, each new connection to the next address of the name (addresses.ts); an
+   * address it could not reach is set aside, so the retry goes to another.
+   */
+  private connector(): buildConnector.connector {
+    const { addresses } = this.options;
+    const connect = buildConnector({ timeout: CONNECT_TIMEOUT_MS, ...(addresses ? { lookup: addresses.lookup } : {}) });
+    if (!addresses) return connect;
+    return (options, callback) =>
+      connect(options, (error, socket) => {
+        if (error) {
+          const { address } = error as Error & { address?: unknown };
+          if (typeof address === 'string') addresses.setAside(address);
+          callback(error, null);
+        } else callback(null, socket);
+      });
   }
 
   /**

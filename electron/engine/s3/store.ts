@@ -33,6 +33,7 @@ import { decodeMetadata, requestHeaders, responseMetadata, wireHeaders } from '.
 import { listInParallel } from './parallelList.js';
 import { withRetry, type RetryNotice, type RetryPolicy } from '../retry.js';
 import type { DataPath } from '../settings.js';
+import type { AddressBook } from './addresses.js';
 import { createS3Client, type S3Credentials } from './client.js';
 import { DirectPath, UseSdkPath, type DirectRoute } from './directPath.js';
 import { translateS3Error, type ErrorContext } from './errorMap.js';
@@ -138,6 +139,8 @@ export interface StoreOptions {
    * listing's first; 'all' every page, the worker started with the store; 'off' none.
    */
   listWorker?: ListWorkerUse;
+  /** Spreads new connections over the endpoint name's addresses (the listing worker's own connections are not). */
+  addresses?: AddressBook;
 }
 
 // Upload bodies go out in slices this big, so progress moves within a part, not only at its end.
@@ -343,8 +346,9 @@ export class S3Store {
       credentials: options.credentials,
       maxSockets: options.maxSockets,
       idleTimeoutMs: options.idleTimeoutMs,
+      addresses: options.addresses,
     });
-    if (options.dataPath !== 'sdk') this.direct = new DirectPath(this.client, { connections: options.maxSockets, idleTimeoutMs: options.idleTimeoutMs });
+    if (options.dataPath !== 'sdk') this.direct = new DirectPath(this.client, { connections: options.maxSockets, idleTimeoutMs: options.idleTimeoutMs, addresses: options.addresses });
     this.listWorkerUse = options.listWorker ?? 'after-first';
     if (this.listWorkerUse !== 'off') {
       const { credentials } = this.client.config;
