@@ -7,7 +7,10 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import type { ConflictDecision, IfExists, ObjectHeaders, TransferConflict, TransferEvent } from '../../shared/transfer.js';
 import { IF_EXISTS, decisionFromAnswer, type ConflictOptions } from '../engine/conflicts.js';
 import { Journal, defaultStateDir, uploadPhase } from '../engine/journal.js';
-import { planUploads } from '../engine/batchPlan.js';
+import { planUploads, type DownloadPlan } from '../engine/batchPlan.js';
+import { ListingCache, MAX_CACHED_ENTRIES, primaryDown, primaryKey, replicaKey } from '../engine/failover.js';
+import type { ListEntry } from '../engine/s3/listOutput.js';
+import { formatDuration } from '../../shared/duration.js';
 import { loadRules } from './rulesFile.js';
 import { applyRules, headerLines, setHeaderLine } from '../engine/publishRules.js';
 import type { PlannedHeaderChange } from '../engine/headerChange.js';
@@ -21,6 +24,7 @@ import { tuneV8 } from '../engine/v8Flags.js';
 import { resolveCliAccount, type AccountFlags } from './account.js';
 import { ProgressLine, formatBytes, formatRate } from './progressLine.js';
 import { failedLine } from './failedLine.js';
+import { FAILOVER_SETTINGS, reason, replicaOf, withReplicaOptions, type ReplicaFlags } from './replica.js';
 
 // The SDK warns on every run that its 2027 releases need Node 22; Ferry pins its SDK version
 // (package-lock.json), so the warning says nothing to a user of this command.
@@ -92,9 +96,10 @@ function sideAccount(flags: CommonFlags, account: string | undefined, profile: s
   return { account: flags.account, profile: flags.profile };
 }
 
-async function engineFor(flags: CommonFlags, onProgress?: ProgressLine): Promise<TransferEngine> {
+async function engineFor(flags: CommonFlags, onProgress?: ProgressLine, extra: Partial<TransferSettings> = {}): Promise<TransferEngine> {
   const account = await resolveCliAccount(flags);
   const settings: Partial<TransferSettings> = {
+    ...extra,
     partSize: flags.partSize,
     partsInFlight: flags.parts,
     filesInFlight: flags.files,
@@ -286,21 +291,33 @@ export function buildProgram(): Command {
       }
     });
 
-  withCommonOptions(
+  withReplicaOptions(withCommonOptions(
     program
       .command('download')
       .description('download a key, or a prefix as a folder, into a local folder')
       .argument('<source>', 's3://bucket/key or s3://bucket/prefix/')
       .argument('<folder>', 'local folder to download into (created if missing)'),
-  )
+  ))
     .addOption(ifExistsOption())
-    .action(async (source: string, folder: string, flags: CommonFlags & { ifExists: IfExists }) => {
+    .action(async (source: string, folder: string, flags: CommonFlags & ReplicaFlags & { ifExists: IfExists }) => {
       const from = parseS3Url(source);
       const signal = interruptSignal();
-      const engine = await engineFor(flags);
+      const replica = replicaOf(flags);
+      const primary = await engineFor(flags, undefined, replica ? FAILOVER_SETTINGS : {});
+      let engine = primary;
       let line: ProgressLine | undefined;
       try {
-        const plan = await engine.planDownloads(from.bucket, from.key, folder, signal);
+        let plan: DownloadPlan;
+        try {
+          plan = await primary.planDownloads(from.bucket, from.key, folder, signal);
+        } catch (error) {
+          if (!replica || !primaryDown(error)) throw error;
+          // The primary is down: the same names, from the replica.
+          const where = `s3://${replica.place.bucket}/${replicaKey(replica.place, from.key)}`;
+          process.stderr.write(`ferry: s3://${from.bucket}/ cannot be reached: ${reason(error)}; downloading from the replica ${where} instead.\n`);
+          engine = await engineFor({ ...flags, ...replica.account });
+          plan = await engine.planDownloads(replica.place.bucket, replicaKey(replica.place, from.key), folder, signal);
+        }
         const totalBytes = plan.files.reduce((sum, f) => sum + f.size, 0);
         const output = holdableStderr();
         line = new ProgressLine(output.out, 'download', totalBytes, plan.files.length, flags.quiet);
@@ -310,7 +327,8 @@ export function buildProgram(): Command {
         report(result, 'Downloaded');
       } finally {
         line?.stop();
-        engine.close();
+        primary.close();
+        if (engine !== primary) engine.close();
       }
     });
 
@@ -537,30 +555,21 @@ export function buildProgram(): Command {
       }
     });
 
-  withCommonOptions(
+  withReplicaOptions(withCommonOptions(
     program
       .command('ls')
-      .description('list buckets, or the folders and objects under a prefix')
+      .description('list buckets, or the folders and objects under a prefix (when the endpoint is down: the replica, else the last listing kept)')
       .argument('[location]', 's3://bucket/prefix/ (none: list buckets)')
       .option('-r, --recursive', 'every object below the prefix, not only one level'),
-  ).action(async (location: string | undefined, flags: CommonFlags & { recursive?: boolean }) => {
-    const engine = await engineFor(flags);
+  )).action(async (location: string | undefined, flags: CommonFlags & ReplicaFlags & { recursive?: boolean }) => {
+    const replica = replicaOf(flags);
+    const engine = await engineFor(flags, undefined, replica ? FAILOVER_SETTINGS : {});
     try {
       if (!location) {
         for (const bucket of await engine.listBuckets()) process.stdout.write(`${bucket.name}\n`);
         return;
       }
-      const { bucket, key: prefix } = parseS3Url(location);
-      for await (const page of engine.listPages({ bucket, prefix, delimiter: flags.recursive ? undefined : '/' })) {
-        let text = '';
-        for (const p of page.prefixes) text += `${''.padEnd(19)} ${'PRE'.padStart(12)} ${p}\n`;
-        for (const o of page.objects) {
-          const when = o.lastModified ? o.lastModified.toISOString().slice(0, 19).replace('T', ' ') : ''.padEnd(19);
-          text += `${when} ${String(o.size).padStart(12)} ${o.key}\n`;
-        }
-        // One write per page: a pipe's reader gets a page at a time, not a line.
-        if (!process.stdout.write(text)) await new Promise((resolve) => process.stdout.once('drain', resolve));
-      }
+      await listLocation(engine, replica, flags, location);
     } finally {
       engine.close();
     }
@@ -679,6 +688,78 @@ function ferryVersion(): string {
   } catch {
     return 'unknown';
   }
+}
+
+/** One page of `ferry ls` as text: folders, then objects with their time and size. */
+function listText(page: { prefixes: string[]; objects: ListEntry[] }): string {
+  let text = '';
+  for (const p of page.prefixes) text += `${''.padEnd(19)} ${'PRE'.padStart(12)} ${p}\n`;
+  for (const o of page.objects) {
+    const when = o.lastModified ? o.lastModified.toISOString().slice(0, 19).replace('T', ' ') : ''.padEnd(19);
+    text += `${when} ${String(o.size).padStart(12)} ${o.key}\n`;
+  }
+  return text;
+}
+
+/**
+ * `ferry ls s3://bucket/prefix/`: from the primary; when it is down, from the replica (keys named as
+ * the primary names them); when that is down too (or there is none), one level seen before, from
+ * the listing cache, said to be as old as it is. Every level listed whole is kept in the cache.
+ */
+async function listLocation(engine: TransferEngine, replica: ReturnType<typeof replicaOf>, flags: CommonFlags & ReplicaFlags & { recursive?: boolean }, location: string): Promise<void> {
+  const { bucket, key: prefix } = parseS3Url(location);
+  const delimiter = flags.recursive ? undefined : '/';
+  const cache = new ListingCache(defaultStateDir());
+  let printed = false;
+  // Pages as they come (one write each: a pipe's reader gets a page at a time), and a level's whole for the cache.
+  const list = async (from: TransferEngine, listBucket: string, listPrefix: string, name: (key: string) => string) => {
+    const seen = { prefixes: [] as string[], objects: [] as ListEntry[] };
+    for await (const page of from.listPages({ bucket: listBucket, prefix: listPrefix, delimiter })) {
+      const named = { prefixes: page.prefixes.map(name), objects: page.objects.map((o) => ({ ...o, key: name(o.key) })) };
+      printed = true;
+      if (!process.stdout.write(listText(named))) await new Promise((resolve) => process.stdout.once('drain', resolve));
+      if (delimiter && seen.objects.length + seen.prefixes.length <= MAX_CACHED_ENTRIES) {
+        seen.prefixes.push(...named.prefixes);
+        seen.objects.push(...named.objects);
+      }
+    }
+    if (delimiter) await cache.save(engine.server, bucket, prefix, seen);
+  };
+  const reasons: string[] = [];
+  try {
+    return await list(engine, bucket, prefix, (key) => key);
+  } catch (error) {
+    if (printed || !primaryDown(error)) throw error;
+    reasons.push(`s3://${bucket}/ cannot be reached: ${reason(error)}`);
+    if (!replica) {
+      const cached = await cachedListing(cache, engine.server, bucket, prefix, delimiter, reasons);
+      if (cached) return;
+      throw error;
+    }
+  }
+  const where = `s3://${replica.place.bucket}/${replicaKey(replica.place, prefix)}`;
+  const from = await engineFor({ ...flags, ...replica.account }, undefined, FAILOVER_SETTINGS);
+  try {
+    process.stderr.write(`ferry: ${reasons[0]}; listing the replica ${where} instead.\n`);
+    return await list(from, replica.place.bucket, replicaKey(replica.place, prefix), (key) => primaryKey(replica.place, key));
+  } catch (error) {
+    if (printed || !primaryDown(error)) throw error;
+    reasons.push(`the replica ${where} cannot be reached either: ${reason(error)}`);
+    if (await cachedListing(cache, engine.server, bucket, prefix, delimiter, reasons.slice(1))) return;
+    throw new FerryError(asFerryError(error).code, `${reasons[1]}; no listing of s3://${bucket}/${prefix} was kept from before.`);
+  } finally {
+    from.close();
+  }
+}
+
+/** Prints the level kept from an earlier listing, with its age and why it is shown; false when none was kept (or the listing is recursive). */
+async function cachedListing(cache: ListingCache, server: string, bucket: string, prefix: string, delimiter: string | undefined, reasons: string[]): Promise<boolean> {
+  const cached = delimiter ? await cache.load(server, bucket, prefix) : undefined;
+  if (!cached) return false;
+  const when = new Date(cached.at).toISOString().slice(0, 19).replace('T', ' ');
+  process.stderr.write(`ferry: ${reasons.join('; ')}.\nferry: stale: showing s3://${bucket}/${prefix} as it was listed ${formatDuration((Date.now() - cached.at) / 1000)} ago (${when} UTC); it may have changed since.\n`);
+  process.stdout.write(listText(cached));
+  return true;
 }
 
 function formatAge(ms: number): string {
