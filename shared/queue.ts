@@ -62,6 +62,8 @@ export interface QueueRow {
   note?: string;
   /** A browser-mode upload: bytes of the file the host has received so far (of `size`). */
   received?: number;
+  /** Queued again because the server could not be reached: not started before this time (ms since the epoch). */
+  waitUntil?: number;
   /** A copy's row: what it copies and how far it is. */
   copy?: CopyRowInfo;
 }

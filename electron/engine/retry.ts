@@ -24,7 +24,8 @@ export interface RetryPolicy {
 // took the server's clock; the credential provider fetched new keys). A second means it will not.
 const ATTEMPT_CAPS: Partial<Record<ErrorCode, number>> = { ClockSkew: 2, ExpiredToken: 2 };
 
-const OFFLINE_CODES = new Set(['NetworkError', 'EndpointUnreachable', 'Timeout', 'ServerUnavailable']);
+/** Errors that say the server cannot be reached now (an outage), not that it refused. */
+export const OFFLINE_CODES: ReadonlySet<string> = new Set(['NetworkError', 'EndpointUnreachable', 'Timeout', 'ServerUnavailable']);
 
 export interface RetryNotice {
   attempt: number;

@@ -34,6 +34,8 @@ export interface FerryServiceOptions {
   secrets: SecretStore;
   env?: NodeJS.ProcessEnv;
   settings?: Partial<TransferSettings>;
+  /** How long a queue row that met an outage waits before it starts again (default 30 s). */
+  outageRetryMs?: number;
   /** Electron only: the native folder dialog, titled as asked. */
   chooseFolder?: (title: string) => Promise<string | null>;
 }
@@ -101,6 +103,7 @@ export class FerryService {
         return undefined;
       },
       emit: (event) => this.emit(event),
+      outageRetryMs: options.outageRetryMs,
       rulesFor: (accountId, bucket) => this.rules.ruleSet(accountId, bucket),
     });
     // A queue that cannot open fails each call that needs it with its reason; nothing else waits on it.

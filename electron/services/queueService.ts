@@ -5,6 +5,7 @@
 // rows succeeded, and tells when a batch ends.
 
 import { randomUUID } from 'node:crypto';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { AppEvent, BatchEvent, DownloadStarted, QueueSnapshot, SyncReport } from '../../shared/api.js';
 import type { ErrorInfo } from '../../shared/errors.js';
@@ -15,6 +16,7 @@ import type { CopyInput } from '../engine/copy.js';
 import { SKIPPED_SAME, type ConflictOptions } from '../engine/conflicts.js';
 import type { TransferEngine } from '../engine/engine.js';
 import { FerryError, asFerryError, cancelledError } from '../engine/errors.js';
+import { OFFLINE_CODES } from '../engine/retry.js';
 import { mapInFlight } from '../engine/inFlight.js';
 import type { Journal, JournalRecord } from '../engine/journal.js';
 import { lastName } from '../engine/keyPath.js';
@@ -49,6 +51,8 @@ interface WorkRow extends QueueRow {
   copyInput?: CopyInput;
   /** A copy's failures of its last run, for its batch's report. */
   copyFailures?: { item: string; error: ErrorInfo }[];
+  /** Upload: whether its target exists could not be asked (the server was down): asked when it runs. */
+  settle?: boolean;
 }
 
 interface BatchState extends QueueBatch {
@@ -78,6 +82,8 @@ export interface QueueServiceOptions {
   emit(event: AppEvent): void;
   /** The publishing rules kept for a bucket, if any: they give every upload into it its headers. */
   rulesFor(accountId: string, bucket: string): Promise<RuleSet | undefined>;
+  /** How long a row that met an outage waits before it starts again (default 30 s; tests shorten it). */
+  outageRetryMs?: number;
 }
 
 // Items of a download selection planned at once (a HEAD each, or a listing for a folder).
@@ -86,7 +92,7 @@ const PLANS_IN_FLIGHT = 16;
 const FINISH_ABORTS_MS = 5_000;
 
 function publicRow(row: WorkRow): QueueRow {
-  const { source: _source, root: _root, headers: _headers, listed: _listed, compare: _compare, streamId: _streamId, modTime: _modTime, syncChange: _syncChange, copyInput: _copyInput, copyFailures: _copyFailures, ...shown } = row;
+  const { source: _source, root: _root, headers: _headers, listed: _listed, compare: _compare, streamId: _streamId, modTime: _modTime, syncChange: _syncChange, copyInput: _copyInput, copyFailures: _copyFailures, settle: _settle, ...shown } = row;
   return shown;
 }
 
@@ -104,7 +110,8 @@ function labelFor(items: string[]): string {
 
 /**
  * The rows a batch's settled items make: skipped and refused items go to the batch's lists (named by
- * `shown`), the others become rows (`compare`: "overwrite if different" checks first).
+ * `shown`), the others become rows (`compare`: "overwrite if different" checks first). An item whose
+ * target could not be looked up because the server is down becomes a row that looks when it runs.
  */
 function settledRows<J>(
   batch: BatchState,
@@ -118,6 +125,7 @@ function settledRows<J>(
     const job = jobs[index];
     if (!job) continue;
     if (item.kind === 'skip') batch.skipped.push({ item: shown(job), reason: item.reason });
+    else if (item.kind === 'fail' && OFFLINE_CODES.has(item.error.code)) rows.push({ ...row(job, undefined), settle: true });
     else if (item.kind === 'fail') batch.refused.push({ item: shown(job), error: item.error.toInfo() });
     else if (item.kind === 'transfer') rows.push(row(item.job, undefined));
     else if (item.kind === 'compare') rows.push(row(item.job, { etag: item.etag }));
@@ -164,6 +172,9 @@ export class QueueService {
         inFlight: settings.filesInFlight,
         onChange: (rows, removed, moved) => service.changed(rows, removed, moved),
         discard: (row) => service.discard(row),
+        // An upload or download that cannot reach its server waits in the queue, never failing its batch.
+        outage: (error) => OFFLINE_CODES.has(error.code),
+        outageRetryMs: options.outageRetryMs,
       },
       interrupted,
     );
@@ -572,6 +583,7 @@ export class QueueService {
     if (row.kind === 'upload') {
       if (row.streamId) await this.browserUploads.ready(row.streamId, row.size, cancel, pause);
       const source = row.source ?? row.localPath;
+      if (row.settle && !(await this.settleNow(engine, row, source, cancel))) return;
       if (row.compare && (await this.same(engine, row, source, cancel))) return;
       await engine.upload({ id: row.id, source, bucket: row.bucket, key: row.key, headers: row.headers, batchId: row.batchId }, cancel, pause);
       if (row.streamId) await this.browserUploads.discard(row.streamId);
@@ -608,6 +620,28 @@ export class QueueService {
       row.copyFailures = result.failures.slice(0, COPY_FAILURES_KEPT);
       throw failure;
     }
+  }
+
+  /**
+   * An upload planned while its server was down: whether its target exists is asked now, under the
+   * batch's policy (asking the person, if that is the policy). False: nothing to upload (skipped).
+   */
+  private async settleNow(engine: TransferEngine, row: WorkRow, source: string, signal: AbortSignal): Promise<boolean> {
+    const batch = this.batches.get(row.batchId);
+    if (!batch) return true;
+    const job = { source, bucket: row.bucket, key: row.key, headers: row.headers, size: row.size, mtimeMs: (await stat(source)).mtimeMs };
+    const plan: UploadPlan = { bucket: row.bucket, sources: [source], destination: row.key, files: [job], folderMarkers: [], folderPrefixes: [], skipped: [] };
+    const [item] = await engine.settleUploads(plan, [job], this.conflictOptions(batch, (p) => (row.streamId ? row.localPath : p)), signal);
+    if (item?.kind === 'fail') throw item.error;
+    row.settle = undefined;
+    if (item?.kind === 'skip' || item?.kind === 'done') {
+      this.queue.update(row.id, { note: item.kind === 'skip' ? `skipped: ${item.reason}` : 'already uploaded' }, true);
+      return false;
+    }
+    if (item?.kind === 'compare') row.compare = { etag: item.etag };
+    // "Keep both": the upload goes to the free name.
+    if (item?.kind === 'transfer') row.key = item.job.key;
+    return true;
   }
 
   /** "Overwrite if different": the same content is skipped (done, with a note saying so). */

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FINISHED_STATES, type QueueRow, type QueueState } from '../../shared/queue.js';
-import { asFerryError } from '../engine/errors.js';
+import { asFerryError, type FerryError } from '../engine/errors.js';
 
 export type { QueueRow, QueueState };
 
@@ -34,11 +34,19 @@ export interface QueueOptions<R extends QueueRow = QueueRow> {
   onChange?: (rows: R[], removed: string[], moved: string[]) => void;
   /** What cancelling a row that is not running must clean up (a paused upload's multipart upload). */
   discard?: (row: R) => Promise<void>;
+  /**
+   * Errors that say the server cannot be reached (an outage): a row that ends with one is queued
+   * again, to start after `outageRetryMs`, instead of failing (its journal resumes it).
+   */
+  outage?: (error: FerryError) => boolean;
+  outageRetryMs?: number;
   changeIntervalMs?: number;
 }
 
 // The least time between two writes of the queue's file.
 const SAVE_INTERVAL_MS = 500;
+// A row that met an outage starts again after this long (the engine has already waited for the server).
+const OUTAGE_RETRY_MS = 30_000;
 
 export class TransferQueue<R extends QueueRow = QueueRow> {
   private readonly rows: R[];
@@ -131,6 +139,8 @@ export class TransferQueue<R extends QueueRow = QueueRow> {
     let changed = 0;
     for (const row of this.select(ids)) {
       if (row.state !== 'paused') continue;
+      // Resumed by a person: a row that waited out an outage tries at once.
+      row.waitUntil = undefined;
       this.move(row, 'queued');
       changed++;
     }
@@ -243,15 +253,21 @@ export class TransferQueue<R extends QueueRow = QueueRow> {
     let i = this.scanFrom;
     while (i < this.rows.length && this.rows[i]?.state !== 'queued') i++;
     this.scanFrom = i;
+    const now = Date.now();
     for (; i < this.rows.length && this.running.size < this.inFlight; i++) {
       const row = this.rows[i];
-      if (row?.state === 'queued') this.start(row);
+      // A row waiting out an outage keeps its place; its timer schedules again.
+      if (row?.state === 'queued' && !(row.waitUntil !== undefined && row.waitUntil > now)) this.start(row);
     }
   }
 
   private start(row: R): void {
     const cancel = new AbortController();
     const pause = new AbortController();
+    if (row.waitUntil !== undefined) {
+      row.waitUntil = undefined;
+      row.note = undefined;
+    }
     this.move(row, 'active');
     const settled = this.options
       .run(row, { cancel: cancel.signal, pause: pause.signal })
@@ -261,6 +277,7 @@ export class TransferQueue<R extends QueueRow = QueueRow> {
           const error = asFerryError(thrown);
           if (error.code === 'Paused') return this.move(row, 'paused');
           if (error.code === 'Cancelled') return this.move(row, 'cancelled');
+          if (this.options.outage?.(error)) return this.waitForServer(row, error);
           row.error = error.toInfo();
           this.move(row, 'failed');
         },
@@ -270,6 +287,19 @@ export class TransferQueue<R extends QueueRow = QueueRow> {
         this.schedule();
       });
     this.running.set(row.id, { cancel, pause, settled });
+  }
+
+  /** The server cannot be reached: the row waits in the queue (saying why) and starts again later. */
+  private waitForServer(row: R, error: FerryError): void {
+    const retryMs = this.options.outageRetryMs ?? OUTAGE_RETRY_MS;
+    row.waitUntil = Date.now() + retryMs;
+    row.note = `Waiting for the server: ${error.message}`;
+    this.scanFrom = 0;
+    this.move(row, 'queued');
+    setTimeout(() => {
+      this.scanFrom = 0;
+      this.schedule();
+    }, retryMs).unref();
   }
 
   private move(row: R, state: QueueState): void {

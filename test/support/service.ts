@@ -7,7 +7,7 @@ import type { AppEvent, CallName, CallRequest, CallResponse } from '../../shared
 import type { KeychainStatus } from '../../shared/api.js';
 import type { QueueRow } from '../../shared/queue.js';
 import type { TransferSettings } from '../../electron/engine/settings.js';
-import { FerryService } from '../../electron/services/ferryService.js';
+import { FerryService, type FerryServiceOptions } from '../../electron/services/ferryService.js';
 import type { SecretStore } from '../../electron/services/secretStore.js';
 import { closeTestBed, openTestBed, testAccount, type TestBed } from './s3.js';
 
@@ -41,8 +41,9 @@ export interface ServiceBed {
 }
 
 /** A service with its config, state and download folders under `dir`; the secrets object is shared across a restart. */
-export function openService(dir: string, secrets: SecretStore, settings: Partial<TransferSettings> = {}): ServiceBed {
+export function openService(dir: string, secrets: SecretStore, settings: Partial<TransferSettings> = {}, extra: Pick<FerryServiceOptions, 'outageRetryMs'> = {}): ServiceBed {
   const service = new FerryService({
+    ...extra,
     version: 'test',
     mode: 'browser',
     configDir: path.join(dir, 'config'),

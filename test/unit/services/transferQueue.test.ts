@@ -56,6 +56,32 @@ describe('TransferQueue', () => {
     expect(queue.list()[0]?.error).toEqual({ code: 'AccessDenied', message: 'denied' });
   });
 
+  it('queues a row that met an outage again, out of the way until its wait ends; a pause and resume tries it at once', async () => {
+    const runner = controlledRunner();
+    const outage = (error: FerryError) => error.code === 'EndpointUnreachable';
+    const queue = await TransferQueue.open({ storage: memoryStorage(), run: runner.run, inFlight: 1, outage, outageRetryMs: 60 });
+    queue.add(['a', 'b'].map(row));
+    await runner.end('a', new FerryError('EndpointUnreachable', 'The server refused the connection.'));
+    // a waits (saying why); b, behind it, goes meanwhile.
+    expect(states(queue)).toEqual({ a: 'queued', b: 'active' });
+    expect(queue.get('a')?.note).toBe('Waiting for the server: The server refused the connection.');
+    expect(queue.get('a')?.error).toBeUndefined();
+    expect(queue.get('a')?.waitUntil).toBeGreaterThan(Date.now());
+    await runner.end('b');
+    expect(runner.started).toEqual(['a', 'b']);
+    await new Promise((r) => setTimeout(r, 80));
+    // Its wait is over: it runs again, its note gone.
+    expect(runner.started).toEqual(['a', 'b', 'a']);
+    expect(queue.get('a')).toMatchObject({ state: 'active', note: undefined, waitUntil: undefined });
+    await runner.end('a', new FerryError('EndpointUnreachable', 'again'));
+    queue.pause(['a']);
+    queue.resume(['a']);
+    expect(runner.started).toEqual(['a', 'b', 'a', 'a']);
+    // Any other error fails it as before.
+    await runner.end('a', new FerryError('AccessDenied', 'denied'));
+    expect(states(queue)).toEqual({ a: 'failed', b: 'done' });
+  });
+
   it('pauses a waiting row without starting it, and an active one through its pause signal; resume runs it again', async () => {
     const runner = controlledRunner();
     const queue = await TransferQueue.open({ storage: memoryStorage(), run: runner.run, inFlight: 1 });
