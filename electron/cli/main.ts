@@ -405,9 +405,10 @@ export function buildProgram(): Command {
       .addOption(new Option('--if-exists <policy>', 'when the target key holds an object: different (copy only if size or ETag differ), overwrite, skip').choices(COPY_IF_EXISTS).default('different'))
       .option('--from-profile <name>', "the source's account: this profile of ~/.aws (default: the usual account)")
       .option('--to-profile <name>', "the target's account: this profile of ~/.aws (default: the usual account)")
+      .option('--only-newer', 'copy only where the target is missing or older than the source (keeps a replica in step; a target changed since is left)')
       .option('--from-account <name>', "the source's account: this account of the app")
       .option('--to-account <name>', "the target's account: this account of the app")
-      .action(async (sourceUrl: string, targetUrl: string, flags: CommonFlags & { ifExists: CopyIfExists; fromProfile?: string; toProfile?: string; fromAccount?: string; toAccount?: string }) => {
+      .action(async (sourceUrl: string, targetUrl: string, flags: CommonFlags & { ifExists: CopyIfExists; onlyNewer?: boolean; fromProfile?: string; toProfile?: string; fromAccount?: string; toAccount?: string }) => {
         const source = parseS3Url(sourceUrl);
         const target = parseS3Url(targetUrl);
         const signal = interruptSignal();
@@ -420,7 +421,7 @@ export function buildProgram(): Command {
         const verb = move ? 'move' : 'copy';
         try {
           const result = await engine.copy(
-            { ...copyInputFromUrls(source, target), ifExists: flags.ifExists, move },
+            { ...copyInputFromUrls(source, target), ifExists: flags.ifExists, onlyNewer: flags.onlyNewer, move },
             {
               signal,
               onProgress: (p) => progress.draw(`${verb} ${p.copied + p.skipped + p.failed}/${p.objects}${p.listed ? '' : '+'} objects, ${formatBytes(p.bytes)}${p.failed > 0 ? `, ${p.failed} failed` : ''}`),
@@ -432,7 +433,8 @@ export function buildProgram(): Command {
           if (result.alreadyDone > 0) process.stderr.write(`ferry: resuming: ${result.alreadyDone} of ${result.objects} objects were done before the interruption and were not copied again.\n`);
           for (const failure of result.failures) process.stderr.write(`ferry: failed ${failure.item}: ${failure.error.code === 'Unknown' ? '' : `${failure.error.code}: `}${failure.error.message}\n`);
           const passedOver = result.skipped - result.alreadyDone;
-          const skipped = passedOver > 0 ? `; ${passedOver} skipped (${flags.ifExists === 'skip' ? 'the target existed' : 'the target held the same object'})` : '';
+          const why = flags.ifExists === 'skip' ? 'the target existed' : flags.onlyNewer ? 'the target held the same object or a newer one' : 'the target held the same object';
+          const skipped = passedOver > 0 ? `; ${passedOver} skipped (${why})` : '';
           const deleted = move ? `; ${result.deleted} source${result.deleted === 1 ? '' : 's'} deleted` : '';
           const how = result.streamed ? ', streamed through this machine' : ', on the server';
           process.stdout.write(

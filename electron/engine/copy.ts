@@ -39,6 +39,8 @@ export interface CopyInput {
   /** One key (the only one in `keys`) to this exact key instead (`ferry copy s3://a/k s3://b/other-name`). */
   targetKey?: string;
   ifExists?: CopyIfExists;
+  /** Copy only where the target is missing or older than the source (a replica kept in step; what changed there is left). */
+  onlyNewer?: boolean;
   /** Delete each source once its copy is verified. */
   move?: boolean;
 }
@@ -94,6 +96,13 @@ export interface CopyOptions {
 interface Item {
   source: ObjectInfo;
   targetKey: string;
+}
+
+/** What a target key holds, as a HEAD or the target's listing saw it. */
+interface Existing {
+  size: number;
+  etag?: string;
+  lastModified?: Date;
 }
 
 const PROGRESS_MS = 250;
@@ -152,8 +161,8 @@ export class Copier {
     const items = await this.plan(signal);
     if (this.ctx.journal && items.length > 1) this.log = await BatchLog.open(this.ctx.journal, copyLogIdentity(input, this.sourceServer, this.ctx.server, this.onServer));
     // An overwrite looks at the targets only to pass over what an earlier run of it copied.
-    const lookUp = input.ifExists !== 'overwrite' || items.some((item) => this.log?.get(item.source.key));
-    const existing = lookUp ? await this.existingTargets(items, signal) : new Map<string, { size: number; etag?: string }>();
+    const lookUp = input.ifExists !== 'overwrite' || input.onlyNewer === true || items.some((item) => this.log?.get(item.source.key));
+    const existing = lookUp ? await this.existingTargets(items, signal) : new Map<string, Existing>();
     const { pause } = this.options;
     let paused = false;
     await mapInFlight(items, this.ctx.settings.filesInFlight, async (item) => {
@@ -241,25 +250,25 @@ export class Copier {
    * What the targets hold now: a HEAD of each of a few keys, or one listing of the target prefix
    * (a prefix's worth of objects costs one request per 1,000 instead of one each).
    */
-  private async existingTargets(items: Item[], signal: AbortSignal): Promise<Map<string, { size: number; etag?: string }>> {
+  private async existingTargets(items: Item[], signal: AbortSignal): Promise<Map<string, Existing>> {
     const { input } = this;
-    const found = new Map<string, { size: number; etag?: string }>();
+    const found = new Map<string, Existing>();
     if (input.prefixes.length === 0 && items.length <= FEW_KEYS) {
       await mapInFlight(items, this.ctx.settings.filesInFlight, async ({ targetKey }) => {
         try {
           const info = await this.ctx.store.headObject(input.targetBucket, targetKey, { signal, interactive: true });
-          found.set(targetKey, { size: info.size, etag: info.etag });
+          found.set(targetKey, { size: info.size, etag: info.etag, lastModified: info.lastModified });
         } catch (error) {
           if (asFerryError(error).code !== 'NoSuchKey') throw error;
         }
       });
       return found;
     }
-    for await (const entry of this.ctx.store.listAll(input.targetBucket, input.targetPrefix, { signal })) found.set(entry.key, { size: entry.size, etag: entry.etag });
+    for await (const entry of this.ctx.store.listAll(input.targetBucket, input.targetPrefix, { signal })) found.set(entry.key, { size: entry.size, etag: entry.etag, lastModified: entry.lastModified });
     return found;
   }
 
-  private async copyOne(item: Item, existing: { size: number; etag?: string } | undefined, signal: AbortSignal): Promise<void> {
+  private async copyOne(item: Item, existing: Existing | undefined, signal: AbortSignal): Promise<void> {
     const source = { bucket: this.input.sourceBucket };
     const target = { bucket: this.input.targetBucket };
     // What an earlier run of this copy finished is passed over if the target still holds it.
@@ -267,7 +276,9 @@ export class Copier {
     const ifExists = earlier ? 'different' : this.input.ifExists;
     if (existing) {
       const same = existing.size === item.source.size && !!existing.etag && existing.etag.toLowerCase() === item.source.etag.toLowerCase();
-      if (ifExists === 'skip' || (ifExists !== 'overwrite' && same)) {
+      // --only-newer: a target as new as the source or newer (changed there, or copied since) is left.
+      const newerThere = this.input.onlyNewer === true && existing.lastModified !== undefined && item.source.lastModified !== undefined && existing.lastModified >= item.source.lastModified;
+      if (ifExists === 'skip' || (ifExists !== 'overwrite' && same) || newerThere) {
         this.counts.skipped++;
         this.counts.skippedBytes += item.source.size;
         if (earlier && same) this.alreadyDone++;

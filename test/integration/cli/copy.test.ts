@@ -2,6 +2,7 @@
 // (streamed through this machine), killed midway and run again; a move on the server, killed and
 // run again; what a wrong copy says.
 
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -135,6 +136,24 @@ describe('ferry copy and ferry mv', () => {
     const mv = await ferry(['mv', `s3://${bucket}/one/big.bin`, `s3://${bucket}/one/renamed.bin`], cliEnv(dir));
     expect(mv.stdout).toMatch(/^Moved 1 object, .*; 1 source deleted in /);
     expect([...(await listing(store, bucket, 'one/')).keys()]).toEqual(['renamed.bin']);
+  });
+
+  it('keeps a replica in step with --only-newer: a target changed there is left, a source changed since is copied', async () => {
+    const env = cliEnv(dir);
+    const put = (to: S3Store, name: string, key: string, body: string) => to.putObject({ bucket: name, key, body: Buffer.from(body), md5: createHash('md5').update(body).digest('base64') });
+    await put(store, bucket, 'step/a.txt', 'a, first');
+    await put(store, bucket, 'step/b.txt', 'b, first');
+    const args = ['copy', `s3://${bucket}/step/`, `s3://${otherBucket}/step/`, '--to-profile', 'other', '--only-newer'];
+    expect((await ferry(args, env)).stdout).toMatch(/^Copied 2 objects, /);
+    // Times on the server are whole seconds: a change is a second later.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await put(otherStore, otherBucket, 'step/a.txt', 'a, changed in the replica');
+    await put(store, bucket, 'step/b.txt', 'b, changed at the source');
+    const again = await ferry(args, env);
+    expect(again.stdout).toMatch(/^Copied 1 object, 24 bytes .*; 1 skipped \(the target held the same object or a newer one\) in /);
+    const read = async (key: string) => Buffer.concat((await (await otherStore.getRange({ bucket: otherBucket, key, start: 0, end: 99 })).body.toArray()) as Buffer[]).toString();
+    expect(await read('step/a.txt')).toBe('a, changed in the replica');
+    expect(await read('step/b.txt')).toBe('b, changed at the source');
   });
 
   it('says what is wrong: a missing source, a copy onto itself, overlapping prefixes', async () => {
