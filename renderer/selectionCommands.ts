@@ -91,6 +91,12 @@ export function askPublishingRules(bucket?: string): void {
   if (name !== null) useUiStore.getState().openDialog({ kind: 'publish-rules', bucket: name });
 }
 
+/** The replica of `bucket`, or of the open bucket. */
+export function askReplica(bucket?: string): void {
+  const name = bucket ?? useBrowserStore.getState().location.bucket;
+  if (name !== null) useUiStore.getState().openDialog({ kind: 'replica', bucket: name });
+}
+
 export function toggleInfo(): void {
   useUiStore.getState().toggleInfoPanel();
 }
@@ -125,6 +131,7 @@ export function objectMenu(): (MenuItem | 'separator')[] {
   items.push({ label: 'New folder…', shortcut: shortcutLabel('mod+shift+n'), run: askNewFolder });
   items.push({ label: s.location.prefix === '' ? 'Synchronize the bucket…' : 'Synchronize this folder…', action: 'sync-here', run: () => askSync() });
   items.push({ label: 'Publishing rules…', action: 'publishing-rules', run: () => askPublishingRules() });
+  items.push({ label: 'Replica…', action: 'replica', run: () => askReplica() });
   items.push({ label: 'Refresh', shortcut: 'F5', run: s.refresh });
   if (selected.length > 0) {
     items.push('separator');

@@ -29,6 +29,14 @@ export interface Account {
   profile?: string;
 }
 
+/** Where a bucket's objects are kept in step, read when its endpoint is down: another account's bucket and prefix. */
+export interface BucketReplica {
+  replicaAccountId: string;
+  replicaBucket: string;
+  /** Empty or ending in "/": key K of the bucket is prefix + K there. */
+  prefix: string;
+}
+
 export interface KeychainStatus {
   available: boolean;
   /** Why not, in a sentence, when it is not. */
@@ -210,6 +218,13 @@ export const calls = {
   'accounts.list': z.object({}),
   'accounts.save': accountInput,
   'accounts.remove': accountRef,
+  /** The bucket's replica (null: none): read from when the bucket's endpoint cannot be reached. */
+  'replica.get': bucketRef,
+  'replica.set': bucketRef.extend({
+    replica: z
+      .object({ replicaAccountId: id, replicaBucket: bucket, prefix: prefix.refine((p) => p === '' || p.endsWith('/'), 'A replica prefix is empty or ends with "/".') })
+      .nullable(),
+  }),
   /** Tests a saved account, or an unsaved form (whose secret is then required). */
   'accounts.test': z.union([accountRef, accountInput]),
   /** Adds an account per profile in ~/.aws/config and ~/.aws/credentials not yet added. */
@@ -355,6 +370,8 @@ export interface CallResponses {
   'accounts.list': Account[];
   'accounts.save': Account;
   'accounts.remove': { removed: boolean };
+  'replica.get': { replica: BucketReplica | null };
+  'replica.set': { replica: BucketReplica | null };
   'accounts.test': ConnectionTest;
   'accounts.importAwsProfiles': { added: Account[] };
   'browse.buckets': BucketInfo[];
@@ -402,7 +419,13 @@ export type CallResult<N extends CallName> = { ok: true; value: CallResponse<N> 
 
 export type ListingEvent =
   | { type: 'listing'; listingId: string; objects: ObjectRow[]; prefixes: string[]; done: false }
-  | { type: 'listing'; listingId: string; objects: ObjectRow[]; prefixes: string[]; done: true; error?: ErrorInfo };
+  | { type: 'listing'; listingId: string; objects: ObjectRow[]; prefixes: string[]; done: true; error?: ErrorInfo; served?: ListingServed };
+
+/**
+ * A listing not read from the bucket's own endpoint (it could not be reached, `because`): read from
+ * the bucket's replica, or shown as kept from an earlier listing (`at`, ms since the epoch), stale.
+ */
+export type ListingServed = { by: 'replica'; location: string; because: string } | { by: 'cache'; at: number; because: string };
 
 /** A batch whose rows have all ended (again, after a retry): what a notification tells. */
 export type BatchEvent = {

@@ -22,6 +22,12 @@ export function primaryDown(error: unknown): boolean {
   return DOWN_CODES.has(asFerryError(error).code);
 }
 
+/** An error's message as one sentence among others: "… refused the connection (gave up after 4 attempts over 0 s)." */
+export function asSentence(message: string): string {
+  const text = message.replace(/\. \(/g, ' (').trim();
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}
+
 /** A primary key's place in the replica. */
 export function replicaKey(replica: ReplicaPlace, key: string): string {
   return replica.prefix + key;

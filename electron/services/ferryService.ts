@@ -6,8 +6,12 @@
 
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { calls, type Account, type AppEvent, type AppInfo, type CallName, type CallRequest, type CallResponse, type CallResult, type ChunkResult, type ObjectDetails, type PublishPreview } from '../../shared/api.js';
+import { calls, type Account, type AppEvent, type AppInfo, type CallName, type CallRequest, type CallResponse, type CallResult, type ChunkResult, type ListingServed, type ObjectDetails, type ObjectRow, type PublishPreview } from '../../shared/api.js';
 import type { ChunkHeader } from '../../shared/queue.js';
+import type { ErrorInfo } from '../../shared/errors.js';
+import { ListingCache, MAX_CACHED_ENTRIES, asSentence, primaryDown, primaryKey, replicaKey, type CachedListing } from '../engine/failover.js';
+import type { ListEntry } from '../engine/s3/listOutput.js';
+import { ReplicaSettings } from './replicas.js';
 import { planUploads } from '../engine/batchPlan.js';
 import { FerryError, asFerryError } from '../engine/errors.js';
 import { TransferEngine } from '../engine/engine.js';
@@ -38,6 +42,11 @@ export interface FerryServiceOptions {
   outageRetryMs?: number;
   /** Electron only: the native folder dialog, titled as asked. */
   chooseFolder?: (title: string) => Promise<string | null>;
+}
+
+/** A listing entry as the UI gets it. */
+function objectRow(o: ListEntry): ObjectRow {
+  return { key: o.key, size: o.size, etag: o.etag, lastModified: o.lastModified?.toISOString(), storageClass: o.storageClass };
 }
 
 type Handlers = { [N in CallName]: (request: CallRequest<N>) => Promise<CallResponse<N>> };
@@ -72,6 +81,8 @@ function inside(root: string, folder: string): boolean {
 export class FerryService {
   readonly accounts: AccountService;
   private readonly rules: PublishRulesFile;
+  private readonly replicas: ReplicaSettings;
+  private readonly listingCache: ListingCache;
   private readonly headerChanges: HeaderChangeJobs;
   private readonly syncPlans = new SyncPlans();
   /** Folders a person chose in the folder dialog for a sync (Electron): allowed besides the download folder. */
@@ -88,6 +99,8 @@ export class FerryService {
     this.accounts = new AccountService(options.configDir, options.secrets, options.env);
     this.downloadFolder = options.downloadFolder;
     this.rules = new PublishRulesFile(options.configDir);
+    this.replicas = new ReplicaSettings(options.configDir);
+    this.listingCache = new ListingCache(options.stateDir);
     this.headerChanges = new HeaderChangeJobs((event) => this.emit(event));
     const journal = new Journal(options.stateDir);
     this.queue = QueueService.open({
@@ -126,7 +139,18 @@ export class FerryService {
         this.forgetEngine(r.accountId);
         const removed = await this.accounts.remove(r.accountId);
         await this.rules.removeAccount(r.accountId);
+        await this.replicas.removeAccount(r.accountId);
         return { removed };
+      },
+      'replica.get': async (r) => ({ replica: (await this.replicas.get(r.accountId, r.bucket)) ?? null }),
+      'replica.set': async (r) => {
+        await this.accounts.get(r.accountId);
+        if (r.replica) {
+          await this.accounts.get(r.replica.replicaAccountId);
+          if (r.replica.replicaAccountId === r.accountId && r.replica.replicaBucket === r.bucket) throw new FerryError('InvalidInput', 'A bucket cannot be its own replica: name another bucket, or another account’s.');
+        }
+        await this.replicas.set(r.accountId, r.bucket, r.replica);
+        return { replica: r.replica };
       },
       'accounts.test': (r) => this.accounts.test('accountId' in r ? { accountId: r.accountId } : r),
       'accounts.importAwsProfiles': async () => ({ added: await this.accounts.importAwsProfiles() }),
@@ -136,7 +160,7 @@ export class FerryService {
       },
       'browse.list': async (r) => {
         const engine = await this.engine(r.accountId);
-        this.startListing(engine, r.listingId, r.bucket, r.prefix);
+        this.startListing(engine, r.accountId, r.listingId, r.bucket, r.prefix);
         return { listingId: r.listingId };
       },
       'browse.cancelListing': (r) => Promise.resolve({ cancelled: abortIn(this.listings, r.listingId) }),
@@ -304,23 +328,63 @@ export class FerryService {
     throw new FerryError('PathOutsideTarget', `${resolved} is outside ${this.downloadFolder}, the folder Ferry writes in: ${how}.`);
   }
 
-  /** Pages go out as events as they arrive, so the first rows show before the last page is fetched. */
-  private startListing(engine: TransferEngine, listingId: string, bucket: string, prefix: string): void {
+  /**
+   * Pages go out as events as they arrive, so the first rows show before the last page is fetched.
+   * When the bucket's endpoint cannot be reached: its replica's listing (keys as the bucket names
+   * them), else the level as last listed (kept in the listing cache), said so on the last event.
+   */
+  private startListing(engine: TransferEngine, accountId: string, listingId: string, bucket: string, prefix: string): void {
     this.listings.get(listingId)?.abort();
     const controller = new AbortController();
     this.listings.set(listingId, controller);
+    const { signal } = controller;
+    let sent = false;
+    const list = async (from: TransferEngine, listBucket: string, listPrefix: string, name: (key: string) => string) => {
+      const seen: CachedListing = { at: Date.now(), prefixes: [], objects: [] };
+      // Key ranges listed side by side (settings.listsInFlight), pages handed on in key order.
+      for await (const page of from.listPages({ bucket: listBucket, prefix: listPrefix, delimiter: '/' }, signal)) {
+        const entries = page.objects.map((o) => ({ ...o, key: name(o.key) }));
+        const prefixes = page.prefixes.map(name);
+        // Everything S3 lists, the folder's own marker object included: the UI decides what to show.
+        if (signal.aborted) return;
+        this.emit({ type: 'listing', listingId, objects: entries.map(objectRow), prefixes, done: false });
+        sent = true;
+        if (seen.objects.length + seen.prefixes.length <= MAX_CACHED_ENTRIES) {
+          seen.objects.push(...entries);
+          seen.prefixes.push(...prefixes);
+        }
+      }
+      await this.listingCache.save(engine.server, bucket, prefix, seen);
+    };
+    const done = (extra: { error?: ErrorInfo; served?: ListingServed } = {}) => {
+      if (!signal.aborted) this.emit({ type: 'listing', listingId, objects: [], prefixes: [], done: true, ...extra });
+    };
     void (async () => {
       try {
-        // Key ranges listed side by side (settings.listsInFlight), pages handed on in key order.
-        for await (const page of engine.listPages({ bucket, prefix, delimiter: '/' }, controller.signal)) {
-          // Everything S3 lists, the folder's own marker object included: the UI decides what to show.
-          const objects = page.objects.map((o) => ({ key: o.key, size: o.size, etag: o.etag, lastModified: o.lastModified?.toISOString(), storageClass: o.storageClass }));
-          if (controller.signal.aborted) return;
-          this.emit({ type: 'listing', listingId, objects, prefixes: page.prefixes, done: false });
-        }
-        if (!controller.signal.aborted) this.emit({ type: 'listing', listingId, objects: [], prefixes: [], done: true });
+        await list(engine, bucket, prefix, (key) => key);
+        return done();
       } catch (error) {
-        if (!controller.signal.aborted) this.emit({ type: 'listing', listingId, objects: [], prefixes: [], done: true, error: asFerryError(error).toInfo() });
+        if (signal.aborted) return;
+        if (sent || !primaryDown(error)) return done({ error: asFerryError(error).toInfo() });
+        const because = asSentence(asFerryError(error).message);
+        const replica = await this.replicas.get(accountId, bucket).catch(() => undefined);
+        const fromCache = async (also?: string) => {
+          const cached = await this.listingCache.load(engine.server, bucket, prefix);
+          if (!cached) return done({ error: asFerryError(error).toInfo() });
+          this.emit({ type: 'listing', listingId, objects: cached.objects.map(objectRow), prefixes: cached.prefixes, done: false });
+          done({ served: { by: 'cache', at: cached.at, because: also ? `${because} ${also}` : because } });
+        };
+        if (!replica) return fromCache();
+        const location = `s3://${replica.replicaBucket}/${replica.prefix}${prefix}`;
+        try {
+          const place = { bucket: replica.replicaBucket, prefix: replica.prefix };
+          await list(await this.engine(replica.replicaAccountId), replica.replicaBucket, replicaKey(place, prefix), (key) => primaryKey(place, key));
+          done({ served: { by: 'replica', location, because } });
+        } catch (replicaError) {
+          if (signal.aborted) return;
+          if (sent || !primaryDown(replicaError)) return done({ error: asFerryError(replicaError).toInfo() });
+          await fromCache(`The replica ${location} cannot be reached either: ${asSentence(asFerryError(replicaError).message)}`);
+        }
       } finally {
         this.listings.delete(listingId);
       }

@@ -6,7 +6,7 @@ import { useBrowserStore } from '../stores/browserStore.js';
 import { useQueueStore } from '../stores/queueStore.js';
 import { useSettingsStore } from '../stores/settingsStore.js';
 import { useUiStore } from '../stores/uiStore.js';
-import { ConnectionBanner, KeychainBanner } from './Banners.js';
+import { ConnectionBanner, KeychainBanner, ListingServedBanner } from './Banners.js';
 import { BucketTable } from './BucketTable.js';
 import { ContextMenu } from './ContextMenu.js';
 import { DialogHost } from './DialogHost.js';
@@ -34,6 +34,7 @@ function Content() {
   if (!hasAccount) return <Welcome />;
   return (
     <>
+      {inBucket && <ListingServedBanner />}
       {inBucket ? <ObjectTable /> : <BucketTable />}
       <StatusBar />
     </>

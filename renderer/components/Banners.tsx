@@ -1,5 +1,8 @@
-// Notes across the top of the window about the app itself: a keychain Ferry cannot use, a lost host.
+// Notes across the top of the window about the app itself (a keychain Ferry cannot use, a lost host)
+// and about the folder shown (read from a replica, or kept from before while its endpoint is down).
+import { formatDuration } from '../../shared/duration.js';
 import { useConnectionStore } from '../connectionStore.js';
+import { useBrowserStore } from '../stores/browserStore.js';
 import { useAccountsStore } from '../stores/accountsStore.js';
 import { WarningIcon } from './icons.js';
 
@@ -36,6 +39,22 @@ export function KeychainBanner() {
         {message}
         {stillWorks}
       </span>
+    </div>
+  );
+}
+
+/** The folder shown did not come from its bucket's endpoint: where it came from, and why. */
+export function ListingServedBanner() {
+  const served = useBrowserStore((s) => s.listingServed);
+  if (!served) return null;
+  const message =
+    served.by === 'replica'
+      ? `${served.because} Showing the replica, ${served.location}.`
+      : `${served.because} Showing this folder as it was listed ${formatDuration((Date.now() - served.at) / 1000)} ago (${new Date(served.at).toLocaleString()}); it may have changed since.`;
+  return (
+    <div className={`banner warning${served.by === 'cache' ? ' stale' : ''}`} role="status" data-testid="listing-served" data-by={served.by}>
+      <WarningIcon />
+      <span>{message}</span>
     </div>
   );
 }

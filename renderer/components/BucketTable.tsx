@@ -3,7 +3,7 @@
 import { useRef, type MouseEvent } from 'react';
 import { formatDateTime } from '../model/format.js';
 import type { TableControls } from '../tableKeyboard.js';
-import { askPublishingRules } from '../selectionCommands.js';
+import { askPublishingRules, askReplica } from '../selectionCommands.js';
 import { useBrowserStore, type BucketEntry } from '../stores/browserStore.js';
 import { useUiStore } from '../stores/uiStore.js';
 import { BucketIcon } from './icons.js';
@@ -73,6 +73,7 @@ export function BucketTable() {
           ? [
               { label: 'Open', shortcut: 'Enter', run: () => store.openBucket(bucket.key) },
               { label: 'Publishing rules…', action: 'publishing-rules', run: () => askPublishingRules(bucket.key) },
+              { label: 'Replica…', action: 'replica', run: () => askReplica(bucket.key) },
             ]
           : []),
         { label: 'Refresh', shortcut: 'F5', run: store.refresh },

@@ -8,6 +8,7 @@ import { DeleteDialog } from './DeleteDialog.js';
 import { NewFolderDialog } from './NewFolderDialog.js';
 import { PublishDialog } from './PublishDialog.js';
 import { PublishRulesDialog } from './PublishRulesDialog.js';
+import { ReplicaDialog } from './ReplicaDialog.js';
 import { QueueSettingsDialog } from './QueueSettingsDialog.js';
 import { RemoveAccountDialog } from './RemoveAccountDialog.js';
 import { ShareLinkDialog } from './ShareLinkDialog.js';
@@ -33,6 +34,8 @@ export function DialogHost() {
       return <QueueSettingsDialog />;
     case 'publish-rules':
       return <PublishRulesDialog bucket={dialog.bucket} />;
+    case 'replica':
+      return <ReplicaDialog bucket={dialog.bucket} />;
     case 'publish':
       return <PublishDialog files={dialog.files} place={dialog.place} />;
     case 'change-headers':

@@ -1,7 +1,7 @@
 // The bucket browser: where the user is (account, bucket, prefix, history), the rows of that place as
 // they stream in from `listing` events, the sorted and filtered view of them, and the selection.
 import { create } from 'zustand';
-import type { Account, CallResult, ListingEvent } from '../../shared/api.js';
+import type { Account, CallResult, ListingEvent, ListingServed } from '../../shared/api.js';
 import { call } from '../bridge.js';
 import { entriesFromPage, entryComparator, filterRows, mergeSorted, type Entry, type SortColumn, type SortOrder } from '../model/objectEntries.js';
 import { clickRow, emptySelection, indexOfKey, keepVisible, moveCursor, selectAll, type ClickMode, type Keyed, type Selection } from '../model/selection.js';
@@ -38,6 +38,8 @@ interface BrowserStore {
   listingId: string | null;
   listingState: ListingState;
   listingError: string | null;
+  /** The listing shown did not come from the bucket's endpoint (down): from its replica, or kept from before. */
+  listingServed: ListingServed | null;
   sort: SortOrder;
   filter: string;
   selection: Selection;
@@ -155,7 +157,7 @@ export const useBrowserStore = create<BrowserStore>()((set, get) => {
 
   async function loadBuckets(account: Account): Promise<void> {
     const request = ++bucketRequest;
-    set({ buckets: [], bucketView: [], listingState: 'listing', listingError: null });
+    set({ buckets: [], bucketView: [], listingState: 'listing', listingError: null, listingServed: null });
     const result = await call('browse.buckets', { accountId: account.id });
     if (request !== bucketRequest || get().account?.id !== account.id || get().location.bucket !== null) return;
     if (!result.ok) {
@@ -175,7 +177,7 @@ export const useBrowserStore = create<BrowserStore>()((set, get) => {
 
   async function startListing(account: Account, bucket: string, prefix: string): Promise<void> {
     const listingId = newRequestId();
-    set({ listingId, entries: [], objectView: [], listingState: 'listing', listingError: null });
+    set({ listingId, entries: [], objectView: [], listingState: 'listing', listingError: null, listingServed: null });
     const result = await call('browse.list', { accountId: account.id, bucket, prefix, listingId });
     if (!result.ok && get().listingId === listingId) {
       set({ listingState: 'error', listingError: result.error.message });
@@ -212,13 +214,14 @@ export const useBrowserStore = create<BrowserStore>()((set, get) => {
     listingId: null,
     listingState: 'idle',
     listingError: null,
+    listingServed: null,
     sort: { column: 'name', descending: false },
     filter: '',
     selection: emptySelection,
 
     openAccount: (account) => {
       cancelListing();
-      set({ account, location: ROOT, backStack: [], forwardStack: [], buckets: [], bucketView: [], entries: [], objectView: [], filter: '', selection: emptySelection, listingState: 'idle', listingError: null });
+      set({ account, location: ROOT, backStack: [], forwardStack: [], buckets: [], bucketView: [], entries: [], objectView: [], filter: '', selection: emptySelection, listingState: 'idle', listingError: null, listingServed: null });
       if (account) void loadBuckets(account);
     },
     openBucket: (bucket) => show({ bucket, prefix: '' }, 'push'),
@@ -269,7 +272,7 @@ export const useBrowserStore = create<BrowserStore>()((set, get) => {
         set({ listingState: 'error', listingError: event.error.message });
         reportError(event.error);
       } else {
-        set((s) => ({ listingState: 'done', selection: keepVisible(s.selection, s.objectView) }));
+        set((s) => ({ listingState: 'done', listingServed: event.served ?? null, selection: keepVisible(s.selection, s.objectView) }));
       }
     },
 

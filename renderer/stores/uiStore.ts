@@ -16,6 +16,8 @@ export type Dialog =
   | { kind: 'queue-settings' }
   /** One bucket's publishing rules (the open bucket, or one right-clicked in the list). */
   | { kind: 'publish-rules'; bucket: string }
+  /** One bucket's replica (read when its endpoint is down). */
+  | { kind: 'replica'; bucket: string }
   /** Publish folder…: the chosen folder's files, previewed before they go. */
   | { kind: 'publish'; files: File[]; place: UploadPlace }
   | { kind: 'change-headers'; keys: string[]; prefixes: string[] }

@@ -2,6 +2,7 @@
 // host over a service of the test's own (its bucket, the test account), in Chromium at 1280 px,
 // opened at the bucket's top level; and screenshots into test/artifacts/screens/.
 
+import type { TransferSettings } from '../../electron/engine/settings.js';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -23,10 +24,10 @@ export interface BrowserApp extends ServiceTestBed {
   page: Page;
 }
 
-export async function openBrowserApp(label: string): Promise<BrowserApp> {
+export async function openBrowserApp(label: string, settings: Partial<TransferSettings> = {}): Promise<BrowserApp> {
   if (!existsSync(path.join(rendererDir, 'index.html'))) throw new Error('Build the renderer first: npm run build:renderer');
   await mkdir(screens, { recursive: true });
-  const testBed = await openServiceTestBed(label);
+  const testBed = await openServiceTestBed(label, settings);
   const host = await startHost({ service: testBed.bed.service, rendererDir, port: 0 });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
