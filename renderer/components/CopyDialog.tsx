@@ -6,10 +6,10 @@ import { useEffect, useState } from 'react';
 import { call } from '../bridge.js';
 import { folderPrefix } from '../model/copyRowText.js';
 import { formatCount } from '../model/format.js';
-import { useAccountsStore } from '../stores/accountsStore.js';
 import { useBrowserStore } from '../stores/browserStore.js';
 import { useUiStore } from '../stores/uiStore.js';
 import { rememberCopyBatch } from '../upload/uploadListingRefresh.js';
+import { AccountField } from './AccountField.js';
 import { ActionButtons, Dialog, DialogError } from './Dialog.js';
 
 type IfExists = 'different' | 'overwrite' | 'skip';
@@ -22,7 +22,6 @@ function selectionText(keys: string[], prefixes: string[]): string {
 
 export function CopyDialog({ keys, prefixes, move, targetAccountId }: { keys: string[]; prefixes: string[]; move: boolean; targetAccountId?: string }) {
   const closeDialog = useUiStore((s) => s.closeDialog);
-  const accounts = useAccountsStore((s) => s.accounts);
   const source = useBrowserStore((s) => s.account);
   const sourceBucket = useBrowserStore((s) => s.location.bucket);
   const base = useBrowserStore((s) => s.location.prefix);
@@ -84,16 +83,7 @@ export function CopyDialog({ keys, prefixes, move, targetAccountId }: { keys: st
           void submit();
         }}
       >
-        <div className="field">
-          <label htmlFor="copy-account">Account</label>
-          <select id="copy-account" value={accountId} onChange={(e) => setAccountId(e.target.value)}>
-            {accounts.map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <AccountField id="copy-account" value={accountId} onChange={setAccountId} />
         <div className="field">
           <label htmlFor="copy-bucket">Bucket</label>
           <select id="copy-bucket" value={bucket} disabled={buckets === null} onChange={(e) => setBucket(e.target.value)}>

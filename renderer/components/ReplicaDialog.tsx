@@ -8,6 +8,7 @@ import { folderPrefix } from '../model/copyRowText.js';
 import { useAccountsStore } from '../stores/accountsStore.js';
 import { useBrowserStore } from '../stores/browserStore.js';
 import { useUiStore } from '../stores/uiStore.js';
+import { AccountField } from './AccountField.js';
 import { ActionButtons, Dialog, DialogError } from './Dialog.js';
 
 export function ReplicaDialog({ bucket }: { bucket: string }) {
@@ -56,16 +57,7 @@ export function ReplicaDialog({ bucket }: { bucket: string }) {
           void save({ replicaAccountId, replicaBucket: replicaBucket.trim(), prefix: folderPrefix(prefix) });
         }}
       >
-        <div className="field">
-          <label htmlFor="replica-account">Account</label>
-          <select id="replica-account" value={replicaAccountId} onChange={(e) => setReplicaAccountId(e.target.value)} disabled={current === undefined}>
-            {accounts.map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <AccountField id="replica-account" value={replicaAccountId} onChange={setReplicaAccountId} disabled={current === undefined} />
         <div className="field">
           <label htmlFor="replica-bucket">Bucket</label>
           <input id="replica-bucket" data-autofocus value={replicaBucket} onChange={(e) => setReplicaBucket(e.target.value)} spellCheck={false} disabled={current === undefined} />
