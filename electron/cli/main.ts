@@ -596,12 +596,12 @@ export function buildProgram(): Command {
                 : `${r.ranges.length} of ${Math.ceil(r.size / r.rangeSize)} ranges`;
         const local = r.kind === 'upload' ? r.source : r.target;
         const arrow = r.kind === 'upload' ? `${local} → s3://${r.bucket}/${r.key}` : `s3://${r.bucket}/${r.key} → ${local}`;
-        process.stdout.write(`${r.updatedAt.slice(0, 19).replace('T', ' ')}  ${r.kind.padEnd(8)} ${formatBytes(r.size).padStart(10)}  ${done}  ${arrow}\n`);
+        process.stdout.write(`${utcSeconds(r.updatedAt)}  ${r.kind.padEnd(8)} ${formatBytes(r.size).padStart(10)}  ${done}  ${arrow}\n`);
       }
       // Copies in parts (ferry copy across accounts or above CopyObject's limit, ferry set-headers on a large object).
       for (const r of copies) {
         const done = `${r.parts.length} of ${Math.ceil(r.size / r.partSize)} parts`;
-        process.stdout.write(`${r.updatedAt.slice(0, 19).replace('T', ' ')}  ${'copy'.padEnd(8)} ${formatBytes(r.size).padStart(10)}  ${done}  → s3://${r.bucket}/${r.key}\n`);
+        process.stdout.write(`${utcSeconds(r.updatedAt)}  ${'copy'.padEnd(8)} ${formatBytes(r.size).padStart(10)}  ${done}  → s3://${r.bucket}/${r.key}\n`);
       }
     });
 
@@ -692,12 +692,17 @@ function ferryVersion(): string {
   }
 }
 
+/** A time as the command line prints it: "2026-12-04 11:01:05" (UTC, to the second). */
+function utcSeconds(time: Date | string): string {
+  return (typeof time === 'string' ? time : time.toISOString()).slice(0, 19).replace('T', ' ');
+}
+
 /** One page of `ferry ls` as text: folders, then objects with their time and size. */
 function listText(page: { prefixes: string[]; objects: ListEntry[] }): string {
   let text = '';
   for (const p of page.prefixes) text += `${''.padEnd(19)} ${'PRE'.padStart(12)} ${p}\n`;
   for (const o of page.objects) {
-    const when = o.lastModified ? o.lastModified.toISOString().slice(0, 19).replace('T', ' ') : ''.padEnd(19);
+    const when = o.lastModified ? utcSeconds(o.lastModified) : ''.padEnd(19);
     text += `${when} ${String(o.size).padStart(12)} ${o.key}\n`;
   }
   return text;
@@ -758,7 +763,7 @@ async function listLocation(engine: TransferEngine, replica: ReturnType<typeof r
 async function cachedListing(cache: ListingCache, server: string, bucket: string, prefix: string, delimiter: string | undefined, reasons: string[]): Promise<boolean> {
   const cached = delimiter ? await cache.load(server, bucket, prefix) : undefined;
   if (!cached) return false;
-  const when = new Date(cached.at).toISOString().slice(0, 19).replace('T', ' ');
+  const when = utcSeconds(new Date(cached.at));
   process.stderr.write(`ferry: ${reasons.join('; ')}.\nferry: stale: showing s3://${bucket}/${prefix} as it was listed ${formatDuration((Date.now() - cached.at) / 1000)} ago (${when} UTC); it may have changed since.\n`);
   process.stdout.write(listText(cached));
   return true;

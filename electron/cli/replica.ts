@@ -2,9 +2,8 @@
 // with the replica's endpoint, profile or app account), and how a command says it used one.
 
 import { Option, type Command } from 'commander';
-import type { ErrorInfo } from '../../shared/errors.js';
 import { FerryError, asFerryError } from '../engine/errors.js';
-import type { ReplicaPlace } from '../engine/failover.js';
+import { asSentence, type ReplicaPlace } from '../engine/failover.js';
 import type { TransferSettings } from '../engine/settings.js';
 import { parseS3Url } from '../engine/keyPath.js';
 
@@ -53,9 +52,8 @@ export function replicaOf(flags: ReplicaFlags & { region?: string; endpoint?: st
   };
 }
 
-/** An error's sentence as a clause of a longer one: "the server … refused the connection (gave up after 7 attempts over 5 s)". */
+/** An error's sentence (asSentence) as a clause of a longer one: "the server … refused the connection (gave up after 7 attempts over 5 s)". */
 export function reason(error: unknown): string {
-  const { message }: ErrorInfo = asFerryError(error).toInfo();
-  const clause = message.replace(/\. \(/g, ' (').replace(/\.$/, '');
+  const clause = asSentence(asFerryError(error).message).replace(/\.$/, '');
   return clause.charAt(0).toLowerCase() + clause.slice(1);
 }

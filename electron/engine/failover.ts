@@ -6,6 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { asFerryError } from './errors.js';
+import { OFFLINE_CODES } from './retry.js';
 import type { ListEntry } from './s3/listOutput.js';
 
 /** Where a primary bucket's objects are kept in step: a bucket and a prefix (empty or ending in "/"). */
@@ -16,7 +17,8 @@ export interface ReplicaPlace {
 
 // What says the primary cannot serve a read now: it cannot be reached, does not answer in time, or
 // keeps failing on its side. Anything else (no such key, access denied) is its answer, not an outage.
-const DOWN_CODES = new Set(['EndpointUnreachable', 'NetworkError', 'Timeout', 'ServerError', 'ServerUnavailable', 'TlsError']);
+// That is an outage as the retry policy knows it, or a server failing on its side (5xx after retries, TLS).
+const DOWN_CODES: ReadonlySet<string> = new Set([...OFFLINE_CODES, 'ServerError', 'TlsError']);
 
 export function primaryDown(error: unknown): boolean {
   return DOWN_CODES.has(asFerryError(error).code);
