@@ -350,7 +350,7 @@ export function buildProgram(): Command {
       const engine = await engineFor(flags, line);
       const started = performance.now();
       try {
-        await engine.uploadStream({ input: process.stdin, name: 'standard input', bucket: to.bucket, key: to.key, headers, size: flags.size }, signal);
+        await engine.uploadStream({ input: { fd: 0 }, name: 'standard input', bucket: to.bucket, key: to.key, headers, size: flags.size }, signal);
         line.stop();
         const seconds = (performance.now() - started) / 1000;
         const total = line.bytes;

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { createCipheriv, createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { open, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -161,6 +161,29 @@ describe('ferry put - and ferry get … -', () => {
     const down = await pipeFerry(['get', `s3://${bucket}/dir/empty`, '-']);
     expect(down.code).toBe(0);
     expect(down.stdoutBytes).toBe(0);
+  });
+
+  it('reads standard input redirected from a file (< file) as well as from a pipe', async () => {
+    // A file on standard input is read with read(2), a pipe through one reused buffer: both carry the bytes.
+    const data = await readAll(pseudoRandom(12 * MiB + 5, 'file'));
+    const file = path.join(dir, 'stdin.bin');
+    await writeFile(file, data);
+    const pathStyle = testAccount().endpoint.forcePathStyle ? ['--path-style'] : [];
+    const handle = await open(file, 'r');
+    try {
+      const child = spawn(process.execPath, [`${repoRoot}/bin/ferry.js`, 'put', '-', `s3://${bucket}/from-file`, '--part-size', '5MiB', '-q', ...pathStyle], { env: cliEnv(dir), cwd: repoRoot, stdio: [handle.fd, 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      expect(await new Promise<number | null>((resolve) => child.once('exit', resolve))).toBe(0);
+      expect(stderr).toBe('');
+    } finally {
+      await handle.close();
+    }
+    const head = await store.headObject(bucket, 'from-file');
+    expect(head.size).toBe(data.byteLength);
+    expect(head.etag).toMatch(/-3"?$/);
+    const down = await pipeFerry(['get', `s3://${bucket}/from-file`, '-']);
+    expect(down.stdoutSha256).toBe(createHash('sha256').update(data).digest('hex'));
   });
 
   it('fails a stream shorter than --size, keeps nothing and leaves no incomplete upload', async () => {
