@@ -173,7 +173,7 @@ describe('ferry put - and ferry get … -', () => {
     try {
       const child = spawn(process.execPath, [`${repoRoot}/bin/ferry.js`, 'put', '-', `s3://${bucket}/from-file`, '--part-size', '5MiB', '-q', ...pathStyle], { env: cliEnv(dir), cwd: repoRoot, stdio: [handle.fd, 'ignore', 'pipe'] });
       let stderr = '';
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       expect(await new Promise<number | null>((resolve) => child.once('exit', resolve))).toBe(0);
       expect(stderr).toBe('');
     } finally {
