@@ -26,3 +26,14 @@ export function anySignal(signals: AbortSignal[]): AbortSignal {
   setMaxListeners(0, combined);
   return combined;
 }
+
+/** `work`, or the signal's reason as soon as it aborts (what `work` does after that is not waited for). */
+export function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  let stop: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    stop = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', stop, { once: true });
+  });
+  return Promise.race([work, aborted]).finally(() => signal.removeEventListener('abort', stop as () => void));
+}

@@ -7,7 +7,7 @@ import { ReadStream, isatty } from 'node:tty';
 import type { Readable, Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import type { ObjectHeaders, VerifyResult } from '../../shared/transfer.js';
-import { anySignal } from './abort.js';
+import { anySignal, untilAborted } from './abort.js';
 import { crc32FromValue, etagIsContentHash, isMd5Etag, md5, multipartEtag, multipartEtagParts } from './checksum.js';
 import { segmentCallOptions, transferCallOptions } from './context.js';
 import { drainBody, etagCheck, type EtagCheck } from './download.js';
@@ -253,13 +253,6 @@ function descriptorFiller(fd: number): Filler {
   return fstatSync(fd).isFile() || fstatSync(fd).isCharacterDevice() ? new FileFiller(fd) : new SocketFiller(fd);
 }
 
-function abortOf(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    if (signal.aborted) reject(signal.reason as Error);
-    else signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
-  });
-}
-
 export interface StreamUploadJob {
   input: Readable | DescriptorInput;
   /** What progress and messages call the input, e.g. "standard input". */
@@ -453,7 +446,7 @@ export class StreamUploadTransfer extends Transfer<StreamUploadJob> {
 
   private readOr<T>(reading: Promise<T>): Promise<T> {
     // A cancel does not wait for an input that has nothing to give.
-    return Promise.race([reading, abortOf(this.controller.signal)]).catch((error: unknown) => {
+    return untilAborted(reading, this.controller.signal).catch((error: unknown) => {
       if (this.controller.signal.aborted) throw cancelledError(this.controller.signal.reason);
       throw new FerryError('SourceChanged', `Reading ${this.job.name} failed (${(error as Error).message ?? String(error)}); nothing was kept.`, { cause: error });
     });
