@@ -348,6 +348,11 @@ export class BatchLog {
     return new BatchLog(file, entries);
   }
 
+  /** The ids of every entry (a relay batch's finished keys). */
+  keys(): string[] {
+    return [...this.entries.keys()];
+  }
+
   get(id: string): BatchEntry | undefined {
     return this.entries.get(id);
   }

@@ -13,6 +13,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { AppEvent, ChunkResult, ClientFrame, ServerFrame } from '../../shared/api.js';
 import { decodeChunkFrame, MAX_CHUNK_FRAME_BYTES } from '../../shared/chunkFrame.js';
 import type { FerryService } from '../services/ferryService.js';
+import { serveRelay, type RelayReceiver } from '../relay/receiver.js';
 import { CONTENT_SECURITY_POLICY } from '../../shared/contentSecurityPolicy.js';
 
 export interface HostOptions {
@@ -24,6 +25,8 @@ export interface HostOptions {
   host?: string;
   /** Random unless given (tests pass their own). */
   token?: string;
+  /** Accepts relay uploads (relay/receiver.ts) with this host's own account. */
+  relay?: RelayReceiver;
 }
 
 export interface RunningHost {
@@ -105,6 +108,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         res.writeHead(refused.status, { 'Content-Type': 'text/plain; charset=utf-8', ...securityHeaders }).end(`${refused.reason}\n`);
         return;
       }
+      if (options.relay && (await serveRelay(options.relay, req, res, url))) return;
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.writeHead(405, { Allow: 'GET, HEAD', ...securityHeaders }).end();
         return;
