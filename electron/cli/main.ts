@@ -1,6 +1,8 @@
 // `ferry`: the command line that drives the same transfer engine as the app.
 
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -8,6 +10,7 @@ import type { ConflictDecision, IfExists, ObjectHeaders, TransferConflict, Trans
 import { IF_EXISTS, decisionFromAnswer, type ConflictOptions } from '../engine/conflicts.js';
 import { Journal, defaultStateDir, uploadPhase } from '../engine/journal.js';
 import { planUploads, type DownloadPlan } from '../engine/batchPlan.js';
+import { relayUpload } from '../relay/sender.js';
 import { ListingCache, MAX_CACHED_ENTRIES, primaryDown, primaryKey, replicaKey } from '../engine/failover.js';
 import type { ListEntry } from '../engine/s3/listOutput.js';
 import { formatDuration } from '../../shared/duration.js';
@@ -261,8 +264,9 @@ export function buildProgram(): Command {
   ))
     .option('--content-type <value>', "Content-Type for every object (default: from each file's name, application/octet-stream when unknown)")
     .option('--dry-run', "print each file's key and the headers it would get, and send nothing")
+    .option('--via <url>', 'send the files to a Ferry host near the bucket (the address npm run serve printed, token included), which uploads them with its own account')
     .addOption(ifExistsOption())
-    .action(async (paths: string[], flags: CommonFlags & Record<string, unknown> & { ifExists: IfExists; rules?: string; dryRun?: boolean }) => {
+    .action(async (paths: string[], flags: CommonFlags & Record<string, unknown> & { ifExists: IfExists; rules?: string; dryRun?: boolean; via?: string }) => {
       const destination = paths.pop();
       if (!destination || paths.length === 0) throw new Error('give one or more local paths, then s3://bucket/prefix/');
       const target = parseS3Url(destination);
@@ -278,6 +282,7 @@ export function buildProgram(): Command {
         return;
       }
       const totalBytes = plan.files.reduce((sum, f) => sum + f.size, 0);
+      if (flags.via !== undefined) return relayCommand(flags.via, paths, target, plan, totalBytes, flags.quiet === true);
       const output = holdableStderr();
       const line = new ProgressLine(output.out, 'upload', totalBytes, plan.files.length, flags.quiet);
       const engine = await engineFor(flags, line);
@@ -695,6 +700,35 @@ function ferryVersion(): string {
 /** A time as the command line prints it: "2026-12-04 11:01:05" (UTC, to the second). */
 function utcSeconds(time: Date | string): string {
   return (typeof time === 'string' ? time : time.toISOString()).slice(0, 19).replace('T', ' ');
+}
+
+/**
+ * `ferry upload … --via URL`: the planned files sent to a Ferry host (relay/sender.ts), which
+ * uploads them with its own account; the batch is named by what was asked, so running the same
+ * command again sends only what the host has not finished. (WIP: no --if-exists through a relay yet.)
+ */
+async function relayCommand(via: string, paths: string[], target: { bucket: string; key: string }, plan: Awaited<ReturnType<typeof planUploads>>, totalBytes: number, quiet: boolean): Promise<void> {
+  const started = performance.now();
+  const prefix = target.key === '' || target.key.endsWith('/') ? target.key : '';
+  const batch = createHash('sha256').update(JSON.stringify([paths.map((p) => path.resolve(p)), target.bucket, target.key])).digest('hex').slice(0, 32);
+  const files = plan.files.map((f) => ({ path: f.source, name: f.key.slice(prefix.length), size: f.size, headers: f.headers }));
+  let bytes = 0;
+  let done = 0;
+  const progress = new CountLine(process.stderr, quiet);
+  const result = await relayUpload({ url: via, bucket: target.bucket, prefix, batch }, files, {
+    onLine: (line) => {
+      if (line.ok) {
+        done++;
+        bytes += line.bytes;
+      } else process.stderr.write(`ferry: failed ${line.name}: ${line.error.code}: ${line.error.message}\n`);
+      progress.draw(`relay ${done}/${files.length} files, ${formatBytes(bytes)} of ${formatBytes(totalBytes)}`);
+    },
+  });
+  progress.stop();
+  const seconds = (performance.now() - started) / 1000;
+  if (result.alreadyDone > 0) process.stderr.write(`ferry: resuming: ${result.alreadyDone} of ${result.files} files were done before the interruption and were not sent again.\n`);
+  process.stdout.write(`Uploaded ${result.sent} file${result.sent === 1 ? '' : 's'}, ${bytes} bytes (${formatBytes(bytes)}) through the relay ${new URL(via).host} in ${seconds.toFixed(2)} s, ${formatRate(bytes, seconds)}\n`);
+  if (result.failed.length > 0) throw new Error(`${result.failed.length} file${result.failed.length === 1 ? '' : 's'} failed (listed above); run the same command again to send them (the others are done and are passed over).`);
 }
 
 /** One page of `ferry ls` as text: folders, then objects with their time and size. */

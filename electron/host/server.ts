@@ -27,6 +27,8 @@ export interface HostOptions {
   token?: string;
   /** Accepts relay uploads (relay/receiver.ts) with this host's own account. */
   relay?: RelayReceiver;
+  /** The address clients use when it is not the bound one (a tunnel, proxy or load balancer): its Host is allowed too. */
+  publicUrl?: string;
 }
 
 export interface RunningHost {
@@ -77,7 +79,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   let port = 0;
   // Cookies are not scoped by port: the name carries it, so two hosts on one machine do not clash.
   const cookieName = () => `ferry_token_${port}`;
-  const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `${bindHost}:${port}`]);
+  const publicHost = options.publicUrl === undefined ? undefined : new URL(options.publicUrl).host;
+  const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `${bindHost}:${port}`, ...(publicHost ? [publicHost] : [])]);
 
   /** Why a request is refused, or undefined when it may proceed. */
   function refusal(req: http.IncomingMessage, url: URL): { status: number; reason: string } | undefined {

@@ -13,12 +13,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { extract } from 'tar-stream';
 import type { ErrorInfo } from '../../shared/errors.js';
+import type { ObjectHeaders } from '../../shared/transfer.js';
+import { contentTypeFor } from '../engine/contentType.js';
 import type { TransferEngine } from '../engine/engine.js';
 import { asFerryError } from '../engine/errors.js';
 import { BatchLog, Journal } from '../engine/journal.js';
 
 /** One line of a relay answer. */
 export type RelayLine = { name: string; key: string; ok: true; bytes: number } | { name: string; key: string; ok: false; error: ErrorInfo } | { end: true; files: number; failed: number };
+
+/** The pax record of a bundled file that carries its object's headers (JSON). */
+export const HEADERS_PAX = 'FERRY.headers';
 
 // A bundled file is held in memory until it is put: bundles carry small files only.
 export const MAX_BUNDLED_FILE_BYTES = 16 * 1024 * 1024;
@@ -79,7 +84,7 @@ export class RelayReceiver {
         for await (const chunk of stream) chunks.push(chunk as Buffer);
         const data = Buffer.concat(chunks);
         const put = this.engine
-          .uploadStream({ input: Readable.from([data]), name, bucket: place.bucket, key, size: data.length }, signal)
+          .uploadStream({ input: Readable.from([data]), name, bucket: place.bucket, key, size: data.length, headers: headersFrom((header.pax as Record<string, string> | undefined)?.[HEADERS_PAX], name) }, signal)
           .then(
             async () => {
               await log.add({ id: key, key, size: data.length });
@@ -103,7 +108,7 @@ export class RelayReceiver {
   }
 
   /** A large file as a stream of its own: a parallel multipart upload through the host's engine. */
-  async file(place: RelayPlace, name: string, size: number, body: Readable, write: (line: RelayLine) => void, signal?: AbortSignal): Promise<void> {
+  async file(place: RelayPlace, name: string, size: number, headers: ObjectHeaders, body: Readable, write: (line: RelayLine) => void, signal?: AbortSignal): Promise<void> {
     const key = keyFor(place, name);
     if (typeof key !== 'string') {
       body.resume();
@@ -113,7 +118,7 @@ export class RelayReceiver {
     }
     const log = await this.log(place);
     try {
-      await this.engine.uploadStream({ input: body, name, bucket: place.bucket, key, size }, signal);
+      await this.engine.uploadStream({ input: body, name, bucket: place.bucket, key, size, headers }, signal);
       await log.add({ id: key, key, size });
       write({ name, key, ok: true, bytes: size });
       write({ end: true, files: 1, failed: 0 });
@@ -126,6 +131,31 @@ export class RelayReceiver {
   private log(place: RelayPlace): Promise<BatchLog> {
     return BatchLog.open(this.journal, { kind: 'relay', server: this.engine.server, bucket: place.bucket, prefix: place.prefix, batch: place.batch });
   }
+}
+
+/**
+ * A relayed file's headers: those the sender gave (a JSON object of ObjectHeaders' string fields
+ * and metadata), else the Content-Type of its name, as a direct upload would have.
+ */
+function headersFrom(text: string | undefined, name: string): ObjectHeaders {
+  let given: unknown;
+  try {
+    given = text === undefined ? undefined : JSON.parse(text);
+  } catch {
+    given = undefined;
+  }
+  const headers: ObjectHeaders = {};
+  if (typeof given === 'object' && given !== null) {
+    const g = given as Record<string, unknown>;
+    for (const field of ['contentType', 'cacheControl', 'contentDisposition', 'contentEncoding', 'contentLanguage', 'expires', 'storageClass', 'acl'] as const) {
+      if (typeof g[field] === 'string') headers[field] = g[field];
+    }
+    if (typeof g.metadata === 'object' && g.metadata !== null) {
+      headers.metadata = Object.fromEntries(Object.entries(g.metadata as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    }
+  }
+  headers.contentType ??= contentTypeFor(name);
+  return headers;
 }
 
 /** Where a file of the batch goes: prefix + its name, refused when the name would leave the prefix or is not a key. */
@@ -166,7 +196,7 @@ export async function serveRelay(receiver: RelayReceiver, req: IncomingMessage, 
         return true;
       }
       res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
-      await receiver.file(place, name, size, req, write, controller.signal);
+      await receiver.file(place, name, size, headersFrom(url.searchParams.get('headers') ?? undefined, name), req, write, controller.signal);
       res.end();
     } else fail(404, 'Not found.');
   } catch (error) {

@@ -9,9 +9,10 @@ import { readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pack } from 'tar-stream';
 import { request } from 'undici';
+import type { ObjectHeaders } from '../../shared/transfer.js';
 import { FerryError } from '../engine/errors.js';
 import { mapInFlight } from '../engine/inFlight.js';
-import type { RelayLine } from './receiver.js';
+import { HEADERS_PAX, type RelayLine } from './receiver.js';
 
 export interface RelayFile {
   /** The file on this machine. */
@@ -19,6 +20,8 @@ export interface RelayFile {
   /** Its name in the batch ("photos/2024/a.jpg"): the key below the prefix. */
   name: string;
   size: number;
+  /** The object's headers (Content-Type, Cache-Control, metadata…), as for a direct upload. */
+  headers?: ObjectHeaders;
 }
 
 export interface RelayTarget {
@@ -88,7 +91,7 @@ export async function relayUpload(target: RelayTarget, files: RelayFile[], optio
 
   const jobs: (() => Promise<void>)[] = [
     ...bundles.map((b) => () => sendBundle(address('/relay/bundle'), b, onLine)),
-    ...large.map((f) => () => sendFile(address('/relay/file', { name: f.name, size: String(f.size) }), f, onLine)),
+    ...large.map((f) => () => sendFile(address('/relay/file', { name: f.name, size: String(f.size), ...(f.headers ? { headers: JSON.stringify(f.headers) } : {}) }), f, onLine)),
   ];
   await mapInFlight(jobs, streams, (job) => job());
   return result;
@@ -100,7 +103,8 @@ async function sendBundle(url: URL, files: RelayFile[], onLine: (line: RelayLine
   const writing = (async () => {
     for (const file of files) {
       const data = await readFile(file.path);
-      await new Promise<void>((resolve, reject) => tar.entry({ name: file.name, size: data.length }, data, (error) => (error ? reject(error) : resolve())));
+      const pax = file.headers ? { [HEADERS_PAX]: JSON.stringify(file.headers) } : undefined;
+      await new Promise<void>((resolve, reject) => tar.entry({ name: file.name, size: data.length, pax }, data, (error) => (error ? reject(error) : resolve())));
     }
     tar.finalize();
   })();

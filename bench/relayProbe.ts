@@ -1,0 +1,79 @@
+// WIP probe (not yet part of `npm run bench`): the relay against a direct upload, both across the
+// same delaying proxy (100 ms each way), the host beside the server with no delay between them.
+// Run with the S3 server's environment (scripts/s3-server.sh env):
+//   npx tsx bench/relayProbe.ts [smallFiles=2000] [bigMiB=200]
+
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { TransferEngine } from '../electron/engine/engine.js';
+import { Journal } from '../electron/engine/journal.js';
+import { planUploads } from '../electron/engine/batchPlan.js';
+import { startHost } from '../electron/host/server.js';
+import { S3Store } from '../electron/engine/s3/store.js';
+import { RelayReceiver } from '../electron/relay/receiver.js';
+import { relayUpload } from '../electron/relay/sender.js';
+import { FerryService } from '../electron/services/ferryService.js';
+import type { SecretStore } from '../electron/services/secretStore.js';
+import { startLatencyProxy } from './latencyProxy.js';
+
+const run = promisify(execFile);
+const env = process.env;
+const endpoint = env.FERRY_TEST_ENDPOINT ?? 'http://127.0.0.1:18080';
+const credentials = { accessKeyId: env.FERRY_TEST_ACCESS_KEY ?? 'test:tester', secretAccessKey: env.FERRY_TEST_SECRET_KEY ?? 'testing' };
+const smallFiles = Number(process.argv[2] ?? 2000);
+const bigMiB = Number(process.argv[3] ?? 200);
+const DELAY_MS = 100;
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+const noSecrets: SecretStore = { status: async () => ({ available: true }), get: async () => null, set: async () => undefined, delete: async () => undefined };
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'ferry-relay-probe-'));
+  const src = path.join(dir, 'src');
+  for (let i = 0; i < smallFiles; i++) {
+    const file = path.join(src, 'small', String(Math.floor(i / 100)), `${i}.bin`);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, randomBytes(4096 + Math.floor(Math.random() * 60 * 1024)));
+  }
+  if (bigMiB > 0) await writeFile(path.join(src, 'big.bin'), randomBytes(bigMiB * 1024 * 1024));
+  const engine = new TransferEngine({ endpoint: { endpoint, region: 'us-east-1', forcePathStyle: true }, credentials, journal: new Journal(path.join(dir, 'host-state')) });
+  const bucket = `ferry-relay-probe-${randomBytes(3).toString('hex')}`;
+  await new S3Store({ endpoint: { endpoint, region: 'us-east-1', forcePathStyle: true }, credentials, retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1000 }, maxSockets: 4, idleTimeoutMs: 30_000 }).createBucket(bucket);
+  const service = new FerryService({ version: 'probe', mode: 'browser', configDir: path.join(dir, 'config'), stateDir: path.join(dir, 'state'), downloadFolder: dir, secrets: noSecrets, env: {} });
+  const proxyPort = await freePort();
+  const host = await startHost({ service, rendererDir: path.join(dir, 'none'), port: 0, relay: new RelayReceiver(engine, new Journal(path.join(dir, 'relay-state'))), publicUrl: `http://127.0.0.1:${proxyPort}` });
+  const toHost = await startLatencyProxy(new URL(`http://127.0.0.1:${host.port}`), { delayMs: DELAY_MS, bytesPerSecond: 0 }, proxyPort);
+  const toServer = await startLatencyProxy(new URL(endpoint), { delayMs: DELAY_MS, bytesPerSecond: 0 });
+
+  const plan = await planUploads([src], bucket, 'relayed/');
+  const files = plan.files.map((f) => ({ path: f.source, name: f.key.slice('relayed/'.length), size: f.size, headers: f.headers }));
+  const bytes = files.reduce((sum, f) => sum + f.size, 0);
+  let t = performance.now();
+  const relayed = await relayUpload({ url: `http://127.0.0.1:${proxyPort}/?token=${host.token}`, bucket, prefix: 'relayed/', batch: 'probe' }, files, { bundleFiles: Number(env.RELAY_BUNDLE_FILES ?? 2000), streams: Number(env.RELAY_STREAMS ?? 4) });
+  const relaySeconds = (performance.now() - t) / 1000;
+  console.log(`relay: ${relayed.sent} files, ${(bytes / 1048576).toFixed(1)} MiB in ${relaySeconds.toFixed(2)} s (${relayed.failed.length} failed)`);
+
+  t = performance.now();
+  const direct = await run(process.execPath, ['bin/ferry.js', 'upload', src, `s3://${bucket}/direct/`, '--endpoint', toServer.url, '--path-style', '-q'], { env: { ...env, AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey, HOME: dir }, maxBuffer: 1 << 24 });
+  const directSeconds = (performance.now() - t) / 1000;
+  console.log(`direct: ${direct.stdout.trim()} (wall ${directSeconds.toFixed(2)} s)`);
+  console.log(`relay ${(directSeconds / relaySeconds).toFixed(2)}x faster`);
+  await toHost.close();
+  await toServer.close();
+  await host.close();
+  engine.close();
+}
+
+void main();
