@@ -37,7 +37,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-const noSecrets: SecretStore = { status: async () => ({ available: true }), get: async () => null, set: async () => undefined, delete: async () => undefined };
+const noSecrets: SecretStore = { status: () => Promise.resolve({ available: true }), get: () => Promise.resolve(null), set: () => Promise.resolve(), delete: () => Promise.resolve() };
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'ferry-relay-probe-'));
