@@ -27,7 +27,7 @@ const endpoint = env.FERRY_TEST_ENDPOINT ?? 'http://127.0.0.1:18080';
 const credentials = { accessKeyId: env.FERRY_TEST_ACCESS_KEY ?? 'test:tester', secretAccessKey: env.FERRY_TEST_SECRET_KEY ?? 'testing' };
 const smallFiles = Number(process.argv[2] ?? 2000);
 const bigMiB = Number(process.argv[3] ?? 200);
-const DELAY_MS = 100;
+const DELAY_MS = Number(env.RELAY_DELAY_MS ?? 100);
 
 async function freePort(): Promise<number> {
   const server = net.createServer();
