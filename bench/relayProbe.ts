@@ -19,11 +19,12 @@ import { RelayReceiver } from '../electron/relay/receiver.js';
 import { relayUpload } from '../electron/relay/sender.js';
 import { FerryService } from '../electron/services/ferryService.js';
 import type { SecretStore } from '../electron/services/secretStore.js';
+import { startDiscardServer } from './discardServer.js';
 import { startLatencyProxy } from './latencyProxy.js';
 
 const run = promisify(execFile);
 const env = process.env;
-const endpoint = env.FERRY_TEST_ENDPOINT ?? 'http://127.0.0.1:18080';
+let endpoint = env.FERRY_TEST_ENDPOINT ?? 'http://127.0.0.1:18080';
 const credentials = { accessKeyId: env.FERRY_TEST_ACCESS_KEY ?? 'test:tester', secretAccessKey: env.FERRY_TEST_SECRET_KEY ?? 'testing' };
 const smallFiles = Number(process.argv[2] ?? 2000);
 const bigMiB = Number(process.argv[3] ?? 200);
@@ -48,9 +49,12 @@ async function main(): Promise<void> {
     await writeFile(file, randomBytes(4096 + Math.floor(Math.random() * 60 * 1024)));
   }
   if (bigMiB > 0) await writeFile(path.join(src, 'big.bin'), randomBytes(bigMiB * 1024 * 1024));
+  // RELAY_DISCARD=1: the bucket is the discarding endpoint's (no server cost per object).
+  const discard = env.RELAY_DISCARD === '1' ? await startDiscardServer() : undefined;
+  if (discard) endpoint = discard.url;
   const engine = new TransferEngine({ endpoint: { endpoint, region: 'us-east-1', forcePathStyle: true }, credentials, journal: new Journal(path.join(dir, 'host-state')) });
-  const bucket = `ferry-relay-probe-${randomBytes(3).toString('hex')}`;
-  await new S3Store({ endpoint: { endpoint, region: 'us-east-1', forcePathStyle: true }, credentials, retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1000 }, maxSockets: 4, idleTimeoutMs: 30_000 }).createBucket(bucket);
+  const bucket = discard ? 'bench' : `ferry-relay-probe-${randomBytes(3).toString('hex')}`;
+  if (!discard) await new S3Store({ endpoint: { endpoint, region: 'us-east-1', forcePathStyle: true }, credentials, retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1000 }, maxSockets: 4, idleTimeoutMs: 30_000 }).createBucket(bucket);
   const service = new FerryService({ version: 'probe', mode: 'browser', configDir: path.join(dir, 'config'), stateDir: path.join(dir, 'state'), downloadFolder: dir, secrets: noSecrets, env: {} });
   const proxyPort = await freePort();
   const host = await startHost({ service, rendererDir: path.join(dir, 'none'), port: 0, relay: new RelayReceiver(engine, new Journal(path.join(dir, 'relay-state'))), publicUrl: `http://127.0.0.1:${proxyPort}` });
@@ -74,6 +78,7 @@ async function main(): Promise<void> {
   await toServer.close();
   await host.close();
   engine.close();
+  await discard?.close();
 }
 
 void main();
