@@ -3,23 +3,18 @@
 // Run with the S3 server's environment (scripts/s3-server.sh env):
 //   npx tsx bench/relayProbe.ts [smallFiles=2000] [bigMiB=200]
 
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { TransferEngine } from '../electron/engine/engine.js';
-import { Journal } from '../electron/engine/journal.js';
 import { planUploads } from '../electron/engine/batchPlan.js';
-import { startHost } from '../electron/host/server.js';
 import { S3Store } from '../electron/engine/s3/store.js';
-import { RelayReceiver } from '../electron/relay/receiver.js';
 import { relayUpload } from '../electron/relay/sender.js';
-import { FerryService } from '../electron/services/ferryService.js';
-import type { SecretStore } from '../electron/services/secretStore.js';
-import { startDiscardServer } from './discardServer.js';
 import { startLatencyProxy } from './latencyProxy.js';
 
 const run = promisify(execFile);
@@ -38,8 +33,6 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-const noSecrets: SecretStore = { status: () => Promise.resolve({ available: true }), get: () => Promise.resolve(null), set: () => Promise.resolve(), delete: () => Promise.resolve() };
-
 async function main(): Promise<void> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'ferry-relay-probe-'));
   const src = path.join(dir, 'src');
@@ -49,15 +42,21 @@ async function main(): Promise<void> {
     await writeFile(file, randomBytes(4096 + Math.floor(Math.random() * 60 * 1024)));
   }
   if (bigMiB > 0) await writeFile(path.join(src, 'big.bin'), randomBytes(bigMiB * 1024 * 1024));
-  // RELAY_DISCARD=1: the bucket is the discarding endpoint's (no server cost per object).
-  const discard = env.RELAY_DISCARD === '1' ? await startDiscardServer() : undefined;
-  if (discard) endpoint = discard.url;
-  const engine = new TransferEngine({ endpoint: { endpoint, region: 'us-east-1', forcePathStyle: true }, credentials, journal: new Journal(path.join(dir, 'host-state')) });
+  // RELAY_DISCARD=1: the bucket is the discarding endpoint's (no server cost per object), in a
+  // process of its own, as the host is: one process for all three would measure its event loop.
+  const children: ChildProcess[] = [];
+  const firstLine = async (child: ChildProcess): Promise<string> => {
+    children.push(child);
+    for await (const line of createInterface({ input: child.stdout as Readable })) return line;
+    throw new Error('the child printed nothing');
+  };
+  const discard = env.RELAY_DISCARD === '1';
+  if (discard) endpoint = await firstLine(spawn(process.execPath, ['--import', 'tsx', 'bench/discardServer.ts'], { stdio: ['ignore', 'pipe', 'inherit'] }));
   const bucket = discard ? 'bench' : `ferry-relay-probe-${randomBytes(3).toString('hex')}`;
   if (!discard) await new S3Store({ endpoint: { endpoint, region: 'us-east-1', forcePathStyle: true }, credentials, retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1000 }, maxSockets: 4, idleTimeoutMs: 30_000 }).createBucket(bucket);
-  const service = new FerryService({ version: 'probe', mode: 'browser', configDir: path.join(dir, 'config'), stateDir: path.join(dir, 'state'), downloadFolder: dir, secrets: noSecrets, env: {} });
   const proxyPort = await freePort();
-  const host = await startHost({ service, rendererDir: path.join(dir, 'none'), port: 0, relay: new RelayReceiver(engine, new Journal(path.join(dir, 'relay-state'))), publicUrl: `http://127.0.0.1:${proxyPort}` });
+  const hostInfo = JSON.parse(await firstLine(spawn(process.execPath, ['--import', 'tsx', 'bench/relayHost.ts', endpoint, `http://127.0.0.1:${proxyPort}`, path.join(dir, 'host')], { stdio: ['ignore', 'pipe', 'inherit'] }))) as { port: number; token: string };
+  const host = { port: hostInfo.port, token: hostInfo.token };
   const toHost = await startLatencyProxy(new URL(`http://127.0.0.1:${host.port}`), { delayMs: DELAY_MS, bytesPerSecond: 0 }, proxyPort);
   const toServer = await startLatencyProxy(new URL(endpoint), { delayMs: DELAY_MS, bytesPerSecond: 0 });
 
@@ -76,9 +75,7 @@ async function main(): Promise<void> {
   console.log(`relay ${(directSeconds / relaySeconds).toFixed(2)}x faster`);
   await toHost.close();
   await toServer.close();
-  await host.close();
-  engine.close();
-  await discard?.close();
+  for (const child of children) child.kill();
 }
 
 void main();
