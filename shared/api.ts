@@ -27,6 +27,11 @@ export interface Account {
   accessKeyId?: string;
   /** For source 'aws-profile': the profile in ~/.aws/config or ~/.aws/credentials. */
   profile?: string;
+  /**
+   * Uploads go through a relay (a Ferry host near the bucket): its host and port. The address
+   * itself carries the relay's token, a secret kept with the account's secret, never sent here.
+   */
+  relayHost?: string;
 }
 
 /** Where a bucket's objects are kept in step, read when its endpoint is down: another account's bucket and prefix. */
@@ -165,6 +170,12 @@ const bucket = z.string().min(1).max(255);
 const key = z.string().min(1).max(1024);
 const prefix = z.string().max(1024);
 
+/** A relay's address as its Ferry host printed it: http(s), with the token that opens it. */
+const relayUrl = z
+  .url({ protocol: /^https?$/, error: 'The relay address must be an http:// or https:// URL: paste the address the Ferry host printed.' })
+  .max(4096)
+  .refine((url) => new URL(url).searchParams.get('token'), 'The relay address has no token: paste the whole address the Ferry host printed (it ends with ?token=…).');
+
 export const accountInput = z
   .object({
     /** Present when editing an account. */
@@ -177,6 +188,8 @@ export const accountInput = z
     accessKeyId: z.string().trim().min(1, 'An access key id is needed.').max(256),
     /** Omitted when editing: the secret in the keychain stays as it is. */
     secretAccessKey: z.string().min(1).max(1024).optional(),
+    /** Upload through this relay; null: no relay; omitted when editing: the saved one stays as it is. */
+    relayUrl: relayUrl.nullable().optional(),
   })
   .refine((a) => a.kind === 'aws' || a.endpoint !== undefined, { message: 'An S3-compatible account needs an endpoint URL.', path: ['endpoint'] });
 export type AccountInput = z.infer<typeof accountInput>;

@@ -1,5 +1,6 @@
-// Accounts: where each one's buckets live and where its keys come from. The settings file holds
-// everything but secrets; secrets go to the keychain (secretStore.ts) and never leave this process.
+// Accounts: where each one's buckets live, where its keys come from, and the relay its uploads go
+// through, if any. The settings file holds everything but secrets; secrets (the secret access key,
+// the relay's address with its token) go to the keychain (secretStore.ts) and never leave this process.
 
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
@@ -25,6 +26,11 @@ export function defaultConfigDir(env: NodeJS.ProcessEnv = process.env): string {
   if (process.platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'ferry');
   if (process.platform === 'win32') return path.join(env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), 'ferry');
   return path.join(env.XDG_CONFIG_HOME || path.join(home, '.config'), 'ferry');
+}
+
+/** The keychain entry of an account's relay address, beside the entry of its secret (named by the account id). */
+function relayEntry(accountId: string): string {
+  return `${accountId}/relay`;
 }
 
 /** The account made from the standard AWS_* variables when they are set; never saved. */
@@ -127,11 +133,24 @@ export class AccountService {
       forcePathStyle: input.forcePathStyle,
       source: 'keychain',
       accessKeyId: input.accessKeyId,
+      // Only the host is kept here: the address itself holds the relay's token.
+      relayHost: input.relayUrl === undefined ? existing?.relayHost : input.relayUrl === null ? undefined : new URL(input.relayUrl).host,
     };
-    // The secret first: an account is never saved without its key reachable.
+    // Secrets first: an account is never saved without its key (and its relay's address) reachable.
     if (input.secretAccessKey !== undefined) await this.secrets.set(account.id, input.secretAccessKey);
+    if (typeof input.relayUrl === 'string') await this.secrets.set(relayEntry(account.id), input.relayUrl);
     await this.write(existing ? accounts.map((a) => (a.id === account.id ? account : a)) : [...accounts, account]);
+    if (input.relayUrl === null && existing?.relayHost !== undefined) await this.secrets.delete(relayEntry(account.id));
     return account;
+  }
+
+  /** The address (token included) of the relay the account's uploads go through; undefined: none, they go direct. */
+  async relayUrl(accountId: string): Promise<string | undefined> {
+    const account = await this.get(accountId);
+    if (account.relayHost === undefined) return undefined;
+    const url = await this.secrets.get(relayEntry(account.id));
+    if (url === null) throw new FerryError('InvalidSecret', `The relay address of "${account.name}" is not in the keychain. Edit the account and enter it again.`);
+    return url;
   }
 
   async remove(accountId: string): Promise<boolean> {
@@ -140,6 +159,7 @@ export class AccountService {
     if (!account) return false;
     await this.write(accounts.filter((a) => a.id !== accountId));
     if (account.source === 'keychain') await this.secrets.delete(accountId);
+    if (account.relayHost !== undefined) await this.secrets.delete(relayEntry(accountId));
     return true;
   }
 

@@ -118,6 +118,7 @@ export class FerryService {
       emit: (event) => this.emit(event),
       outageRetryMs: options.outageRetryMs,
       rulesFor: (accountId, bucket) => this.rules.ruleSet(accountId, bucket),
+      relayFor: (accountId) => this.accounts.relayUrl(accountId),
     });
     // A queue that cannot open fails each call that needs it with its reason; nothing else waits on it.
     this.queue.catch(() => undefined);

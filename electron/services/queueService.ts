@@ -1,5 +1,6 @@
 // The app's transfers: every upload and download a person starts goes through one persisted queue
-// (transferQueue.ts) and runs on the account's engine. This file turns drops, Upload… choices,
+// (transferQueue.ts) and runs on the account's engine, or, for uploads of an account set to upload
+// through a relay, through that relay (relaySends.ts). This file turns drops, Upload… choices,
 // download selections and compared syncs into batches of rows, settles targets that exist (asking
 // through the UI), feeds the engine's progress into the rows, makes a sync's deletions once its
 // rows succeeded, and tells when a batch ends.
@@ -15,7 +16,8 @@ import type { DownloadPlan, UploadPlan } from '../engine/batchPlan.js';
 import type { CopyInput } from '../engine/copy.js';
 import { SKIPPED_SAME, type ConflictOptions } from '../engine/conflicts.js';
 import type { TransferEngine } from '../engine/engine.js';
-import { FerryError, asFerryError, cancelledError } from '../engine/errors.js';
+import { anySignal } from '../engine/abort.js';
+import { FerryError, asFerryError, cancelledError, pausedError } from '../engine/errors.js';
 import { OFFLINE_CODES } from '../engine/retry.js';
 import { mapInFlight } from '../engine/inFlight.js';
 import type { Journal, JournalRecord } from '../engine/journal.js';
@@ -29,6 +31,8 @@ import { BrowserUploads } from './browserUploads.js';
 import { COPY_FAILURES_KEPT, copyCounts, copyFailure, copyLabel, copyWhat } from './copyRows.js';
 import { JsonListFile, TransferQueue, type NewRow } from './transferQueue.js';
 import type { ChunkResult } from '../../shared/api.js';
+import { relayUpload } from '../relay/sender.js';
+import { RelaySends, type RelayOutcome, type RelayedRow } from './relaySends.js';
 
 /** A row with what running it needs besides what the UI sees. */
 interface WorkRow extends QueueRow {
@@ -56,6 +60,8 @@ interface WorkRow extends QueueRow {
 }
 
 interface BatchState extends QueueBatch {
+  /** Its uploads go through the account's relay (so it was when the batch was planned), under its batch id there. */
+  relayed?: boolean;
   startedAt?: number;
   /** The batch event for the rows' present end was sent. */
   ended?: boolean;
@@ -84,6 +90,8 @@ export interface QueueServiceOptions {
   rulesFor(accountId: string, bucket: string): Promise<RuleSet | undefined>;
   /** How long a row that met an outage waits before it starts again (default 30 s; tests shorten it). */
   outageRetryMs?: number;
+  /** The address (token included) of the relay the account uploads through; undefined: uploads go direct. */
+  relayFor(accountId: string): Promise<string | undefined>;
 }
 
 // Items of a download selection planned at once (a HEAD each, or a listing for a folder).
@@ -98,7 +106,7 @@ function publicRow(row: WorkRow): QueueRow {
 
 /** A batch as the UI sees it: a copy, as a sync's part of it changes after it is sent. */
 function publicBatch(batch: BatchState): QueueBatch {
-  const { startedAt: _s, ended: _e, ...shown } = batch;
+  const { relayed: _r, startedAt: _s, ended: _e, ...shown } = batch;
   return shown.sync ? { ...shown, sync: { ...shown.sync } } : shown;
 }
 
@@ -150,6 +158,7 @@ export class QueueService {
   private readonly planning = new Map<string, AbortController>();
   private readonly conflicts = new Map<string, { batchId: string; resolve: (d: ConflictDecision) => void; reject: (e: unknown) => void }>();
   private readonly syncs = new Map<string, RunningSync>();
+  private readonly relaySends = new RelaySends(relayUpload);
   private closing = false;
   readonly browserUploads: BrowserUploads;
   private readonly batchFile: JsonListFile<BatchState>;
@@ -290,6 +299,7 @@ export class QueueService {
     this.addBatch(batch);
     void this.plan(batch, async (engine, signal) => {
       const plan = await this.withRules(accountId, await engine.planUploads(paths, bucket, prefix, undefined, signal));
+      if ((await this.options.relayFor(accountId)) !== undefined) return this.relayedRows(batch, plan);
       return this.settleUploads(engine, batch, plan, signal, (job) => ({ localPath: job.source }));
     });
     return { batchId: batch.batchId };
@@ -483,6 +493,29 @@ export class QueueService {
     return rules ? applyRules(plan, rules, undefined) : plan;
   }
 
+  /**
+   * A relayed batch's rows: every planned file, with no look at what exists: the host puts each,
+   * replacing an object of the same key, as `ferry upload --via` does (a look per file would cost
+   * the round trips across the long path the relay is there to save).
+   */
+  private relayedRows(batch: BatchState, plan: UploadPlan): NewRow<WorkRow>[] {
+    batch.relayed = true;
+    batch.skipped.push(...plan.skipped.map((s) => ({ item: s.path, reason: s.reason })));
+    // The relay carries files: an empty folder's marker object is not made.
+    batch.skipped.push(...plan.folderMarkers.map((key) => ({ item: `s3://${plan.bucket}/${key}`, reason: 'an empty folder is not sent through a relay' })));
+    return plan.files.map((job) => ({
+      id: randomUUID(),
+      kind: 'upload',
+      accountId: batch.accountId,
+      bucket: plan.bucket,
+      key: job.key,
+      localPath: job.source,
+      size: job.size,
+      batchId: batch.batchId,
+      headers: job.headers,
+    }));
+  }
+
   /** Runs a batch's planning under its own signal; its rows join the queue when it ends, its failure is the batch's. */
   private async plan(batch: BatchState, work: (engine: TransferEngine, signal: AbortSignal) => Promise<NewRow<WorkRow>[]>, controller = new AbortController()): Promise<void> {
     this.planning.set(batch.batchId, controller);
@@ -578,6 +611,8 @@ export class QueueService {
   }
 
   private async transfer(row: WorkRow, { cancel, pause }: { cancel: AbortSignal; pause: AbortSignal }): Promise<void> {
+    const batch = this.batches.get(row.batchId);
+    if (row.kind === 'upload' && batch?.relayed) return this.runRelayed(row, batch, cancel, pause);
     const engine = await this.options.engineFor(row.accountId);
     if (row.kind === 'copy') return this.runCopy(engine, row, cancel, pause);
     if (row.kind === 'upload') {
@@ -651,8 +686,49 @@ export class QueueService {
     return same;
   }
 
+  /**
+   * An upload of a relayed batch: done when the host's line for its file says so, failed with the
+   * host's error. Pause and cancel are coarse: the row stops waiting at once, but the send carrying
+   * it goes on (relayUpload takes no signal), so the host may still put the file; what the host
+   * finished stays finished, and a resumed or retried row learns so from the host's log.
+   */
+  private async runRelayed(row: WorkRow, batch: BatchState, cancel: AbortSignal, pause: AbortSignal): Promise<void> {
+    const url = await this.options.relayFor(row.accountId);
+    if (url === undefined) throw new FerryError('InvalidInput', 'This upload was to go through the account’s relay, which is no longer set: upload it again.');
+    // The relay names a file by its key below the prefix, which is empty or ends in "/".
+    const prefix = batch.target.endsWith('/') ? batch.target : '';
+    const relayed = (r: WorkRow): RelayedRow => ({ id: r.id, file: { path: r.localPath, name: r.key.slice(prefix.length), size: r.size, headers: r.headers } });
+    const waiting = () =>
+      [...(this.batchRows.get(batch.batchId) ?? [])]
+        .map((id) => this.queue.get(id))
+        .filter((r): r is WorkRow => r?.state === 'queued' || r?.state === 'active')
+        .map(relayed);
+    const stop = anySignal([cancel, pause]);
+    let paused = false;
+    const outcome = await new Promise<RelayOutcome>((resolve, reject) => {
+      const stopped = () => {
+        paused = !cancel.aborted;
+        reject(paused ? pausedError() : cancelledError());
+      };
+      if (stop.aborted) return stopped();
+      stop.addEventListener('abort', stopped, { once: true });
+      this.relaySends
+        .outcome(relayed(row), { url, bucket: row.bucket, prefix, batch: batch.batchId }, waiting)
+        .then(resolve, reject)
+        .finally(() => stop.removeEventListener('abort', stopped));
+    }).finally(() => {
+      // A paused row, resumed, waits on the same send; any other is done with it.
+      if (!paused) this.relaySends.forget(row.id);
+    });
+    if (!outcome.ok) throw new FerryError(outcome.error.code, outcome.error.message);
+    this.queue.progress(row.id, row.size);
+    if (outcome.earlier) this.queue.update(row.id, { note: 'already uploaded: the relay had finished it' }, true);
+  }
+
   /** A row cancelled while not running: its multipart upload aborted, its partial file or spool removed (a copy's kept uploads and log). */
   private async discard(row: WorkRow): Promise<void> {
+    // A relayed row's bytes are the host's: nothing of it is held here (a send may still carry it).
+    if (row.kind === 'upload' && this.batches.get(row.batchId)?.relayed) return this.relaySends.forget(row.id);
     if (row.streamId) await this.browserUploads.discard(row.streamId);
     const engine = await this.options.engineFor(row.accountId);
     if (row.kind === 'copy') {
