@@ -97,6 +97,33 @@ export function AccountDialog({ account }: { account?: Account }) {
             placeholder={editing ? 'Leave empty to keep the saved secret' : ''}
           />
         </div>
+        <div className="field">
+          <label htmlFor="account-relay">Upload through relay</label>
+          {/* A password field: the address carries the relay's token. */}
+          <input
+            id="account-relay"
+            type="password"
+            value={form.relayUrl}
+            onChange={(e) => change('relayUrl', e.target.value)}
+            disabled={form.removeRelay}
+            autoComplete="off"
+            spellCheck={false}
+            placeholder={account?.relayHost ? `Through ${account.relayHost}; leave empty to keep it` : 'Optional'}
+            aria-describedby="account-relay-hint"
+          />
+          <span id="account-relay-hint" className="hint">
+            The address a Ferry host printed, token included. Uploads go to that host, which puts them in the bucket.
+          </span>
+        </div>
+        {account?.relayHost && (
+          <div className="field field-check">
+            <input id="account-relay-remove" type="checkbox" checked={form.removeRelay} onChange={(e) => change('removeRelay', e.target.checked)} aria-describedby="account-relay-remove-hint" />
+            <label htmlFor="account-relay-remove">Upload directly</label>
+            <span id="account-relay-remove-hint" className="hint">
+              Stop uploading through {account.relayHost}.
+            </span>
+          </div>
+        )}
 
         <div
           className={`connection-result ${result ? (result.ok ? 'ok' : 'failed') : ''}`}

@@ -11,6 +11,10 @@ export interface AccountForm {
   accessKeyId: string;
   /** Empty when editing means "keep the secret in the keychain". */
   secretAccessKey: string;
+  /** Upload through relay: a relay's address. Empty when editing means "keep the saved one" (never shown: its token is a secret). */
+  relayUrl: string;
+  /** Editing an account with a relay: upload directly again. */
+  removeRelay: boolean;
 }
 
 export const blankAccountForm: AccountForm = {
@@ -22,6 +26,8 @@ export const blankAccountForm: AccountForm = {
   forcePathStyle: true,
   accessKeyId: '',
   secretAccessKey: '',
+  relayUrl: '',
+  removeRelay: false,
 };
 
 export function formFromAccount(account: Account): AccountForm {
@@ -34,12 +40,15 @@ export function formFromAccount(account: Account): AccountForm {
     forcePathStyle: account.forcePathStyle,
     accessKeyId: account.accessKeyId ?? '',
     secretAccessKey: '',
+    relayUrl: '',
+    removeRelay: false,
   };
 }
 
 /** The request for accounts.save / accounts.test. Checks are the host's: it answers InvalidInput with a sentence. */
 export function accountInputFromForm(form: AccountForm): AccountInput {
   const endpoint = form.endpoint.trim();
+  const relayUrl = form.relayUrl.trim();
   return {
     ...(form.id ? { id: form.id } : {}),
     name: form.name,
@@ -49,5 +58,6 @@ export function accountInputFromForm(form: AccountForm): AccountInput {
     forcePathStyle: form.forcePathStyle,
     accessKeyId: form.accessKeyId,
     ...(form.secretAccessKey !== '' ? { secretAccessKey: form.secretAccessKey } : {}),
+    ...(relayUrl !== '' ? { relayUrl } : form.removeRelay ? { relayUrl: null } : {}),
   };
 }
