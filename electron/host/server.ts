@@ -7,6 +7,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -14,6 +15,7 @@ import type { AppEvent, ChunkResult, ClientFrame, ServerFrame } from '../../shar
 import { decodeChunkFrame, MAX_CHUNK_FRAME_BYTES } from '../../shared/chunkFrame.js';
 import type { FerryService } from '../services/ferryService.js';
 import { serveRelay, type RelayReceiver } from '../relay/receiver.js';
+import type { HostTls } from '../relay/tls.js';
 import { CONTENT_SECURITY_POLICY } from '../../shared/contentSecurityPolicy.js';
 
 export interface HostOptions {
@@ -27,11 +29,17 @@ export interface HostOptions {
   token?: string;
   /** Accepts relay uploads (relay/receiver.ts) with this host's own account. */
   relay?: RelayReceiver;
-  /** The address clients use when it is not the bound one (a tunnel, proxy or load balancer): its Host is allowed too. */
+  /**
+   * The address clients use when it is not the bound one (a tunnel, proxy or load balancer): the
+   * printed URL starts with it, and its Host and Origin are allowed instead of the bound address's.
+   */
   publicUrl?: string;
+  /** Serve HTTPS with this certificate (required by host/main.ts beyond loopback): plain HTTP is refused. */
+  tls?: HostTls;
 }
 
 export interface RunningHost {
+  /** The address to open, its token included (and, for a self-signed certificate, its pin). */
   url: string;
   port: number;
   token: string;
@@ -79,14 +87,18 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   let port = 0;
   // Cookies are not scoped by port: the name carries it, so two hosts on one machine do not clash.
   const cookieName = () => `ferry_token_${port}`;
-  const publicHost = options.publicUrl === undefined ? undefined : new URL(options.publicUrl).host;
-  const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `${bindHost}:${port}`, ...(publicHost ? [publicHost] : [])]);
+  const publicUrl = options.publicUrl === undefined ? undefined : new URL(options.publicUrl);
+  const scheme = options.tls ? 'https' : 'http';
+  // Behind a tunnel or proxy the public name is the one allowed: a browser there never names the bound address.
+  const allowedHosts = () =>
+    new Set(publicUrl ? [publicUrl.host, `127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`] : [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `${bindHost.includes(':') ? `[${bindHost}]` : bindHost}:${port}`]);
+  const allowedOrigins = () => new Set([...(publicUrl ? [publicUrl.origin] : []), ...[...allowedHosts()].map((h) => `${scheme}://${h}`)]);
 
   /** Why a request is refused, or undefined when it may proceed. */
   function refusal(req: http.IncomingMessage, url: URL): { status: number; reason: string } | undefined {
     if (!allowedHosts().has(req.headers.host ?? '')) return { status: 421, reason: 'Unknown Host header.' };
     const origin = req.headers.origin;
-    if (origin !== undefined && !allowedHosts().has(origin.replace(/^https?:\/\//, ''))) return { status: 403, reason: 'Requests from other origins are refused.' };
+    if (origin !== undefined && !allowedOrigins().has(origin)) return { status: 403, reason: 'Requests from other origins are refused.' };
     if (req.headers['sec-fetch-site'] === 'cross-site') return { status: 403, reason: 'Cross-site requests are refused.' };
     const given = url.searchParams.get('token') ?? cookieValue(req.headers.cookie, cookieName());
     if (!sameSecret(given ?? undefined, token)) return { status: 401, reason: 'Open the address Ferry printed when it started (it ends with ?token=…).' };
@@ -103,7 +115,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     'Cross-Origin-Resource-Policy': 'same-origin',
   };
 
-  const server = http.createServer((req, res) => {
+  const server = (options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }) : http.createServer()).on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://host');
       const refused = refusal(req, url);
@@ -209,8 +221,11 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   });
   port = (server.address() as AddressInfo).port;
   const shownHost = bindHost.includes(':') ? `[${bindHost}]` : bindHost;
+  const printed = new URL(publicUrl ? publicUrl.href : `${scheme}://${shownHost}:${port}/`);
+  printed.searchParams.set('token', token);
+  if (options.tls?.selfSigned) printed.searchParams.set('pin', options.tls.fingerprint.replace(/:/g, '').toLowerCase());
   return {
-    url: `http://${shownHost}:${port}/?token=${token}`,
+    url: printed.href,
     port,
     token,
     close: async () => {

@@ -8,7 +8,9 @@ import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pack } from 'tar-stream';
-import { request } from 'undici';
+import type { TLSSocket } from 'node:tls';
+import { Agent, buildConnector, request as undiciRequest } from 'undici';
+import { normalPin } from './tls.js';
 import type { ObjectHeaders } from '../../shared/transfer.js';
 import { FerryError } from '../engine/errors.js';
 import { mapInFlight } from '../engine/inFlight.js';
@@ -52,15 +54,57 @@ export interface RelayResult {
   alreadyDone: number;
 }
 
+/**
+ * Where requests to the host go: plain HTTP only on loopback; HTTPS checked as usual, or, when the
+ * URL carries `pin=` (a host's self-signed certificate), against that SHA-256 fingerprint alone.
+ */
+export function relayDispatcher(url: URL): Agent {
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname) || /^127\./.test(url.hostname);
+  if (url.protocol === 'http:' && !loopback) {
+    throw new FerryError('InvalidInput', `A relay beyond this machine is reached over HTTPS only (${url.host} was given with http://): use the address the host printed.`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new FerryError('InvalidInput', `A relay's address is an http(s) URL, not ${url.protocol}`);
+  const pinned = url.searchParams.get('pin');
+  if (pinned === null || url.protocol !== 'https:') return new Agent({ connections: CONNECTIONS_PER_HOST });
+  const pin = normalPin(pinned);
+  // No session resumption: a resumed session shows no certificate to check.
+  const connect = buildConnector({ rejectUnauthorized: false, maxCachedSessions: 0 });
+  return new Agent({
+    connections: CONNECTIONS_PER_HOST,
+    connect: (options, callback) =>
+      connect(options, (error, socket) => {
+        if (error) return callback(error, null);
+        const fingerprint = (socket as TLSSocket).getPeerCertificate().fingerprint256;
+        if (fingerprint === pin) return callback(null, socket);
+        socket.destroy();
+        callback(new FerryError('AccessDenied', `The relay at ${url.host} presented a certificate whose fingerprint (${fingerprint}) is not the one pinned in its address (${pin}); nothing was sent.`), null);
+      }),
+  });
+}
+
+// Bundles and large files in flight, and the calls beside them.
+const CONNECTIONS_PER_HOST = 16;
+
 export async function relayUpload(target: RelayTarget, files: RelayFile[], options: RelayOptions = {}): Promise<RelayResult> {
+  const dispatcher = relayDispatcher(new URL(target.url));
+  try {
+    return await send(target, files, options, dispatcher);
+  } finally {
+    await dispatcher.close();
+  }
+}
+
+async function send(target: RelayTarget, files: RelayFile[], options: RelayOptions, dispatcher: Agent): Promise<RelayResult> {
   const { smallBelow = 1024 * 1024, bundleBytes = 64 * 1024 * 1024, bundleFiles = 2_000, streams = 4 } = options;
+  const request = (url: URL, init: Omit<Parameters<typeof undiciRequest>[1] & object, 'dispatcher'> = {}) => undiciRequest(url, { ...init, dispatcher });
+  // Relative to the printed address: a host behind a proxy under a path keeps it.
   const address = (path: string, extra: Record<string, string> = {}) => {
     const url = new URL(path, target.url);
     url.searchParams.set('token', new URL(target.url).searchParams.get('token') ?? '');
     for (const [name, value] of Object.entries({ bucket: target.bucket, prefix: target.prefix, batch: target.batch, ...extra })) url.searchParams.set(name, value);
     return url;
   };
-  const done = new Set(((await json(await request(address('/relay/done')))) as { keys: string[] }).keys);
+  const done = new Set(((await json(await request(address('relay/done')))) as { keys: string[] }).keys);
   const todo = files.filter((f) => !done.has(target.prefix + f.name));
   const result: RelayResult = { files: files.length, sent: 0, failed: [], alreadyDone: files.length - todo.length };
   const onLine = (line: RelayLine) => {
@@ -90,15 +134,15 @@ export async function relayUpload(target: RelayTarget, files: RelayFile[], optio
   if (bundle.length > 0) bundles.push(bundle);
 
   const jobs: (() => Promise<void>)[] = [
-    ...bundles.map((b) => () => sendBundle(address('/relay/bundle'), b, onLine)),
-    ...large.map((f) => () => sendFile(address('/relay/file', { name: f.name, size: String(f.size), ...(f.headers ? { headers: JSON.stringify(f.headers) } : {}) }), f, onLine)),
+    ...bundles.map((b) => () => sendBundle(address('relay/bundle'), b, onLine, dispatcher)),
+    ...large.map((f) => () => sendFile(address('relay/file', { name: f.name, size: String(f.size), ...(f.headers ? { headers: JSON.stringify(f.headers) } : {}) }), f, onLine, dispatcher)),
   ];
   await mapInFlight(jobs, streams, (job) => job());
   return result;
 }
 
 /** One tar stream of small files; the host answers a line per file as it is put. */
-async function sendBundle(url: URL, files: RelayFile[], onLine: (line: RelayLine) => void): Promise<void> {
+async function sendBundle(url: URL, files: RelayFile[], onLine: (line: RelayLine) => void, dispatcher: Agent): Promise<void> {
   const tar = pack();
   const writing = (async () => {
     for (const file of files) {
@@ -110,17 +154,17 @@ async function sendBundle(url: URL, files: RelayFile[], onLine: (line: RelayLine
   })();
   writing.catch((error: unknown) => tar.destroy(error instanceof Error ? error : new Error(String(error))));
   // tar-stream's pack is a streamx stream: handed to undici as a Node stream.
-  const response = await request(url, { method: 'POST', body: Readable.from(tar), headers: { 'content-type': 'application/x-tar' } });
+  const response = await undiciRequest(url, { method: 'POST', body: Readable.from(tar), headers: { 'content-type': 'application/x-tar' }, dispatcher });
   await readLines(response, onLine);
   await writing;
 }
 
-async function sendFile(url: URL, file: RelayFile, onLine: (line: RelayLine) => void): Promise<void> {
-  const response = await request(url, { method: 'PUT', body: createReadStream(file.path), headers: { 'content-length': String(file.size) } });
+async function sendFile(url: URL, file: RelayFile, onLine: (line: RelayLine) => void, dispatcher: Agent): Promise<void> {
+  const response = await undiciRequest(url, { method: 'PUT', body: createReadStream(file.path), headers: { 'content-length': String(file.size) }, dispatcher });
   await readLines(response, onLine);
 }
 
-async function readLines(response: Awaited<ReturnType<typeof request>>, onLine: (line: RelayLine) => void): Promise<void> {
+async function readLines(response: Awaited<ReturnType<typeof undiciRequest>>, onLine: (line: RelayLine) => void): Promise<void> {
   if (response.statusCode !== 200) throw new FerryError('ServerError', `The relay answered ${response.statusCode}: ${(await response.body.text()).trim()}`);
   let rest = '';
   for await (const chunk of response.body) {
@@ -135,7 +179,7 @@ async function readLines(response: Awaited<ReturnType<typeof request>>, onLine: 
   }
 }
 
-async function json(response: Awaited<ReturnType<typeof request>>): Promise<unknown> {
+async function json(response: Awaited<ReturnType<typeof undiciRequest>>): Promise<unknown> {
   if (response.statusCode !== 200) throw new FerryError('ServerError', `The relay answered ${response.statusCode}: ${(await response.body.text()).trim()}`);
   return response.body.json();
 }
