@@ -1,4 +1,4 @@
-// WIP: a relay host in a process of its own for bench/relayProbe.ts: a FerryService and the
+// A relay host in a process of its own for bench/relay.ts: a FerryService and the
 // host's server with a relay receiver writing to ENDPOINT with the test keys; prints
 // {"port":…,"token":…} on its first line and runs until killed.
 //   npx tsx bench/relayHost.ts ENDPOINT PUBLIC_URL STATE_DIR
@@ -24,3 +24,4 @@ async function main(): Promise<void> {
 }
 
 void main();
+process.on('SIGTERM', () => process.exit(0));

@@ -3,6 +3,7 @@
 // and with 50 ms plus a 100 MiB/s cap. Prints a table and writes bench/results/latest.json; a full
 // run (all tools and servers, >= 3 runs) also writes docs/benchmarks.md. `--quick` uses smaller
 // data and one latency profile (a few minutes).
+// `--relay`: the relay against a direct upload across 100 ms each way (bench/relay.ts).
 // `--memory`: only Ferry's peak RSS on three uploads, each against base + memory budget (see memoryRun).
 
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -13,6 +14,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { framesRun } from './frames.js';
+import { relayRun } from './relay.js';
 import { commandFor, type Command, type Direction, type Endpoint, type Tool } from './clients.js';
 import { ensureManyObjects, manyBucketName, MANY_PREFIX } from './manyObjects.js';
 import { S3Store } from '../electron/engine/s3/store.js';
@@ -50,6 +52,12 @@ const { values: flags } = parseArgs({
     // Only this: a prefix of N objects (default 100,000) listed complete by Ferry, the AWS CLI and rclone.
     list: { type: 'boolean', default: false },
     'list-objects': { type: 'string' },
+    // Only this: the relay against a direct upload across the same delay (bench/relay.ts).
+    relay: { type: 'boolean', default: false },
+    'relay-server': { type: 'string' },
+    'relay-files': { type: 'string' },
+    'relay-mib': { type: 'string' },
+    'relay-delay-ms': { type: 'string' },
     // Only this: docs/benchmarks.md written again from the full run's parts kept in bench/results.
     'write-doc': { type: 'boolean', default: false },
   },
@@ -562,6 +570,12 @@ async function main(): Promise<void> {
   if (flags.sync) {
     pin(process.pid, 1);
     await syncRun(Number(flags['sync-files'] ?? 20_000));
+    return;
+  }
+  if (flags.relay) {
+    const server = flags['relay-server'] ?? 'swift';
+    if (server !== 'swift' && server !== 'discard') throw new Error(`--relay-server: swift or discard, not ${server}`);
+    await relayRun({ root, server, smallFiles: Number(flags['relay-files'] ?? 2000), bigMiB: Number(flags['relay-mib'] ?? 200), delayMs: Number(flags['relay-delay-ms'] ?? 100), runs });
     return;
   }
   if (flags.list) {

@@ -8,6 +8,7 @@
 //
 // WIP (branch wip/relay): not wired into the host's server, the command line or the app yet.
 
+import { setMaxListeners } from 'node:events';
 import path from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
@@ -179,6 +180,8 @@ export async function serveRelay(receiver: RelayReceiver, req: IncomingMessage, 
     return true;
   }
   const controller = new AbortController();
+  // A bundle's puts in flight each follow this signal (32 at once): not a leak.
+  setMaxListeners(0, controller.signal);
   res.once('close', () => controller.abort());
   const write = (line: RelayLine) => res.write(`${JSON.stringify(line)}\n`);
   try {
