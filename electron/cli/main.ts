@@ -282,7 +282,10 @@ export function buildProgram(): Command {
         return;
       }
       const totalBytes = plan.files.reduce((sum, f) => sum + f.size, 0);
-      if (flags.via !== undefined) return relayCommand(flags.via, paths, target, plan, totalBytes, flags.quiet === true);
+      if (flags.via !== undefined) {
+        if (flags.ifExists !== 'ask' && flags.ifExists !== 'overwrite') throw new FerryError('InvalidInput', `--if-exists ${flags.ifExists} cannot go through a relay: the host replaces what exists (asking the bucket first would cost the round trip per file the relay saves). Leave out --via to upload directly.`);
+        return relayCommand(flags.via, paths, target, plan, totalBytes, flags.quiet === true);
+      }
       const output = holdableStderr();
       const line = new ProgressLine(output.out, 'upload', totalBytes, plan.files.length, flags.quiet);
       const engine = await engineFor(flags, line);
@@ -705,7 +708,8 @@ function utcSeconds(time: Date | string): string {
 /**
  * `ferry upload … --via URL`: the planned files sent to a Ferry host (relay/sender.ts), which
  * uploads them with its own account; the batch is named by what was asked, so running the same
- * command again sends only what the host has not finished. (WIP: no --if-exists through a relay yet.)
+ * command again sends only what the host has not finished. Targets that exist are replaced: asking
+ * the bucket first would cost the round trip per file the relay is there to save.
  */
 async function relayCommand(via: string, paths: string[], target: { bucket: string; key: string }, plan: Awaited<ReturnType<typeof planUploads>>, totalBytes: number, quiet: boolean): Promise<void> {
   const started = performance.now();

@@ -5,8 +5,6 @@
 // parallel multipart upload. Each answer is NDJSON, one line per file as it ends, so the desktop
 // shows progress and results. A per-batch log of finished keys answers "what is done?", so a
 // re-run sends only the rest.
-//
-// WIP (branch wip/relay): not wired into the host's server, the command line or the app yet.
 
 import { setMaxListeners } from 'node:events';
 import path from 'node:path';

@@ -1,8 +1,6 @@
 // The relay's desktop side: files sent to a Ferry host near the bucket (receiver.ts), small ones
 // bundled into tar streams (few round trips across a long path), large ones each as a stream of
 // its own. What the host's log says is done is not sent again.
-//
-// WIP (branch wip/relay): not yet behind `ferry upload --via` or the app's account setting.
 
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';

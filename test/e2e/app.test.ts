@@ -205,6 +205,34 @@ describeNeeding(needs)('Ferry in a browser', () => {
     await expect(store.headObject(bucket, 'notes.txt')).rejects.toMatchObject({ code: 'NoSuchKey' });
   });
 
+  it('sets an account to upload through a relay: the address goes to the keychain, the page sees only its host', async () => {
+    const token = 'relay-token-never-in-the-page';
+    await page.getByTestId('account-item').filter({ hasText: 'Local Swift' }).click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Edit…' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Upload through relay').fill('ftp://relay.example.test/');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => dialog.getByRole('alert').first().textContent()).toMatch(/http:\/\/ or https:\/\//);
+    await dialog.getByLabel('Upload through relay').fill(`https://relay.example.test:7413/?token=${token}&pin=${'ab'.repeat(32)}`);
+    await shot('account-relay');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const saved = (await service.accounts.list()).find((a) => a.name === 'Local Swift');
+    expect(saved?.relayHost).toBe('relay.example.test:7413');
+    expect(await readFile(path.join(dir, 'config', 'accounts.json'), 'utf8')).not.toContain(token);
+    expect(await page.content()).not.toContain(token);
+
+    // Edited again: the saved relay shown by its host, and "Upload directly" removes it.
+    await page.getByTestId('account-item').filter({ hasText: 'Local Swift' }).click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Edit…' }).click();
+    expect(await dialog.getByLabel('Upload through relay').getAttribute('placeholder')).toBe('Through relay.example.test:7413; leave empty to keep it');
+    await shot('account-relay-saved');
+    await dialog.getByLabel('Upload directly').check();
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect((await service.accounts.list()).find((a) => a.name === 'Local Swift')?.relayHost).toBeUndefined();
+  });
+
   it(`lists ${MANY.toLocaleString('en-US')} objects in one folder, first rows early, and scrolls to the last`, async () => {
     // Back to the account's buckets, then the big bucket.
     await page.getByTestId('account-item').filter({ hasText: 'Local Swift' }).click();
