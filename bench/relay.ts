@@ -9,7 +9,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -17,6 +16,7 @@ import type { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { S3Store } from '../electron/engine/s3/store.js';
 import { startLatencyProxy } from './latencyProxy.js';
+import { freePort } from '../test/support/ports.js';
 
 const run = promisify(execFile);
 const MiB = 1024 * 1024;
@@ -28,14 +28,6 @@ export interface RelayBenchOptions {
   bigMiB: number;
   delayMs: number;
   runs: number;
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 export async function relayRun(options: RelayBenchOptions): Promise<void> {

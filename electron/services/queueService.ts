@@ -448,18 +448,7 @@ export class QueueService {
     });
     if (batch.sync) batch.sync.folders = made;
     const change = new Map(session.transfers.map((a) => [a.key, a.change]));
-    return plan.files.map((job) => ({
-      id: randomUUID(),
-      kind: 'upload',
-      accountId: batch.accountId,
-      bucket: plan.bucket,
-      key: job.key,
-      localPath: job.source,
-      size: job.size,
-      batchId: batch.batchId,
-      headers: job.headers,
-      syncChange: change.get(job.key),
-    }));
+    return plan.files.map((job) => ({ ...uploadRow(batch, plan.bucket, job), syncChange: change.get(job.key) }));
   }
 
   private async syncDownloadRows(engine: TransferEngine, batch: BatchState, session: SyncSession): Promise<NewRow<WorkRow>[]> {
@@ -503,17 +492,7 @@ export class QueueService {
     batch.skipped.push(...plan.skipped.map((s) => ({ item: s.path, reason: s.reason })));
     // The relay carries files: an empty folder's marker object is not made.
     batch.skipped.push(...plan.folderMarkers.map((key) => ({ item: `s3://${plan.bucket}/${key}`, reason: 'an empty folder is not sent through a relay' })));
-    return plan.files.map((job) => ({
-      id: randomUUID(),
-      kind: 'upload',
-      accountId: batch.accountId,
-      bucket: plan.bucket,
-      key: job.key,
-      localPath: job.source,
-      size: job.size,
-      batchId: batch.batchId,
-      headers: job.headers,
-    }));
+    return plan.files.map((job) => uploadRow(batch, plan.bucket, job));
   }
 
   /** Runs a batch's planning under its own signal; its rows join the queue when it ends, its failure is the batch's. */
@@ -553,18 +532,7 @@ export class QueueService {
       await engine.newFolder(plan.bucket, key, signal).catch((error: unknown) => batch.refused.push({ item: `s3://${plan.bucket}/${key}`, error: asFerryError(error).toInfo() }));
     });
     const prepared: PreparedItem<UploadPlan['files'][number]>[] = await engine.settleUploads(plan, plan.files, this.conflictOptions(batch, shownPath), signal);
-    const rows = settledRows(batch, plan.files, prepared, (job) => shownPath(job.source), (j, compare) => ({
-      id: randomUUID(),
-      kind: 'upload',
-      accountId: batch.accountId,
-      bucket: plan.bucket,
-      key: j.key,
-      size: j.size,
-      batchId: batch.batchId,
-      headers: j.headers,
-      compare,
-      ...rowOf(j),
-    }));
+    const rows = settledRows(batch, plan.files, prepared, (job) => shownPath(job.source), (j, compare) => ({ ...uploadRow(batch, plan.bucket, j), compare, ...rowOf(j) }));
     // A browser's files that will not be sent: their streams are never opened.
     for (const row of rows) if (row.streamId) this.browserUploads.expect(row.streamId, row.size, (received) => this.queue.update(row.id, { received }));
     return rows;
@@ -911,4 +879,9 @@ export class QueueService {
     }
     return rows;
   }
+}
+
+/** A queue row for one planned file of an upload batch. */
+function uploadRow(batch: BatchState, bucket: string, job: UploadPlan['files'][number]): NewRow<WorkRow> {
+  return { id: randomUUID(), kind: 'upload', accountId: batch.accountId, bucket, key: job.key, localPath: job.source, size: job.size, batchId: batch.batchId, headers: job.headers };
 }

@@ -7,13 +7,13 @@
 
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { S3Store } from '../../../electron/engine/s3/store.js';
 import { cliEnv, ferry } from '../../support/cli.js';
 import { closeOtherBucket, closeTestBed, openOtherBucket, openTestBed, testAccount } from '../../support/s3.js';
 import { startTcpRelay, type TcpRelay } from '../../support/tcpRelay.js';
+import { freePort } from '../../support/ports.js';
 
 let store: S3Store;
 let bucket: string;
@@ -28,15 +28,6 @@ let primary: string[];
 const endpoint = testAccount().endpoint.endpoint ?? 'http://127.0.0.1:18080';
 
 const FILES: Record<string, string> = { 'docs/a.txt': 'alpha', 'docs/c ü+.bin': 'gamma, odd name', 'docs/sub/b.txt': 'beta in a folder' };
-
-/** A port nothing listens on (taken, then let go). */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 beforeAll(async () => {
   ({ store, bucket, dir } = await openTestBed('failover'));

@@ -7,7 +7,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +19,7 @@ import { cliEnv, ferry, repoRoot } from '../../support/cli.js';
 import { closeServiceTestBed, openServiceTestBed, type ServiceTestBed } from '../../support/service.js';
 import { testEngine } from '../../support/s3.js';
 import { startTcpRelay, type TcpRelay } from '../../support/tcpRelay.js';
+import { freePort } from '../../support/ports.js';
 
 let t: ServiceTestBed;
 let host: RunningHost;
@@ -50,14 +50,6 @@ async function contentsBelow(prefix: string): Promise<Map<string, string>> {
     found.set(entry.key.slice(prefix.length), hash.digest('hex'));
   }
   return found;
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 beforeAll(async () => {
