@@ -284,7 +284,7 @@ export function buildProgram(): Command {
       const totalBytes = plan.files.reduce((sum, f) => sum + f.size, 0);
       if (flags.via !== undefined) {
         if (flags.ifExists !== 'ask' && flags.ifExists !== 'overwrite') throw new FerryError('InvalidInput', `--if-exists ${flags.ifExists} cannot go through a relay: the host replaces what exists (asking the bucket first would cost the round trip per file the relay saves). Leave out --via to upload directly.`);
-        return relayCommand(flags.via, paths, target, plan, totalBytes, flags.quiet === true);
+        return relayCommand(flags.via, paths, target, plan, totalBytes, flags.quiet === true, signal);
       }
       const output = holdableStderr();
       const line = new ProgressLine(output.out, 'upload', totalBytes, plan.files.length, flags.quiet);
@@ -711,7 +711,7 @@ function utcSeconds(time: Date | string): string {
  * command again sends only what the host has not finished. Targets that exist are replaced: asking
  * the bucket first would cost the round trip per file the relay is there to save.
  */
-async function relayCommand(via: string, paths: string[], target: { bucket: string; key: string }, plan: Awaited<ReturnType<typeof planUploads>>, totalBytes: number, quiet: boolean): Promise<void> {
+async function relayCommand(via: string, paths: string[], target: { bucket: string; key: string }, plan: Awaited<ReturnType<typeof planUploads>>, totalBytes: number, quiet: boolean, signal: AbortSignal): Promise<void> {
   const started = performance.now();
   const prefix = target.key === '' || target.key.endsWith('/') ? target.key : '';
   const batch = createHash('sha256').update(JSON.stringify([paths.map((p) => path.resolve(p)), target.bucket, target.key])).digest('hex').slice(0, 32);
@@ -720,6 +720,7 @@ async function relayCommand(via: string, paths: string[], target: { bucket: stri
   let done = 0;
   const progress = new CountLine(process.stderr, quiet);
   const result = await relayUpload({ url: via, bucket: target.bucket, prefix, batch }, files, {
+    signal,
     onLine: (line) => {
       if (line.ok) {
         done++;
@@ -727,6 +728,10 @@ async function relayCommand(via: string, paths: string[], target: { bucket: stri
       } else process.stderr.write(`ferry: failed ${line.name}: ${line.error.code}: ${line.error.message}\n`);
       progress.draw(`relay ${done}/${files.length} files, ${formatBytes(bytes)} of ${formatBytes(totalBytes)}`);
     },
+  }).catch((error: unknown) => {
+    progress.stop();
+    if (signal.aborted) throw new FerryError('Cancelled', `${done} file${done === 1 ? '' : 's'} reached the bucket through the relay; the same command sends the rest.`);
+    throw error;
   });
   progress.stop();
   const seconds = (performance.now() - started) / 1000;

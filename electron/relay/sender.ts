@@ -42,6 +42,8 @@ export interface RelayOptions {
   /** Bundles and large files in flight at once. */
   streams?: number;
   onLine?: (line: Extract<RelayLine, { name: string }>) => void;
+  /** Stops sending (Ctrl-C): what the host finished stays finished, and its log says so next time. */
+  signal?: AbortSignal;
 }
 
 export interface RelayResult {
@@ -94,6 +96,7 @@ export async function relayUpload(target: RelayTarget, files: RelayFile[], optio
 
 async function send(target: RelayTarget, files: RelayFile[], options: RelayOptions, dispatcher: Agent): Promise<RelayResult> {
   const { smallBelow = 1024 * 1024, bundleBytes = 64 * 1024 * 1024, bundleFiles = 2_000, streams = 4 } = options;
+  const { signal } = options;
   const request = (url: URL, init: Omit<Parameters<typeof undiciRequest>[1] & object, 'dispatcher'> = {}) => undiciRequest(url, { ...init, dispatcher });
   // Relative to the printed address: a host behind a proxy under a path keeps it.
   const address = (path: string, extra: Record<string, string> = {}) => {
@@ -132,18 +135,25 @@ async function send(target: RelayTarget, files: RelayFile[], options: RelayOptio
   if (bundle.length > 0) bundles.push(bundle);
 
   const jobs: (() => Promise<void>)[] = [
-    ...bundles.map((b) => () => sendBundle(address('relay/bundle'), b, onLine, dispatcher)),
-    ...large.map((f) => () => sendFile(address('relay/file', { name: f.name, size: String(f.size), ...(f.headers ? { headers: JSON.stringify(f.headers) } : {}) }), f, onLine, dispatcher)),
+    ...bundles.map((b) => () => sendBundle(request, address('relay/bundle'), b, onLine, signal)),
+    ...large.map((f) => () => sendFile(request, address('relay/file', { name: f.name, size: String(f.size), ...(f.headers ? { headers: JSON.stringify(f.headers) } : {}) }), f, onLine, signal)),
   ];
-  await mapInFlight(jobs, streams, (job) => job());
+  await mapInFlight(jobs, streams, (job) => (signal?.aborted ? Promise.resolve() : job()));
+  signal?.throwIfAborted();
   return result;
 }
 
-/** One tar stream of small files; the host answers a line per file as it is put. */
-async function sendBundle(url: URL, files: RelayFile[], onLine: (line: RelayLine) => void, dispatcher: Agent): Promise<void> {
+type Send = (url: URL, init: { method: string; body: Readable; headers: Record<string, string> }) => ReturnType<typeof undiciRequest>;
+
+/**
+ * One tar stream of small files; the host answers a line per file as it is put. A stop ends the
+ * stream after the file being packed: what was sent is put and answered, nothing is cut.
+ */
+async function sendBundle(request: Send, url: URL, files: RelayFile[], onLine: (line: RelayLine) => void, signal?: AbortSignal): Promise<void> {
   const tar = pack();
   const writing = (async () => {
     for (const file of files) {
+      if (signal?.aborted) break;
       const data = await readFile(file.path);
       const pax = file.headers ? { [HEADERS_PAX]: JSON.stringify(file.headers) } : undefined;
       await new Promise<void>((resolve, reject) => tar.entry({ name: file.name, size: data.length, pax }, data, (error) => (error ? reject(error) : resolve())));
@@ -152,14 +162,22 @@ async function sendBundle(url: URL, files: RelayFile[], onLine: (line: RelayLine
   })();
   writing.catch((error: unknown) => tar.destroy(error instanceof Error ? error : new Error(String(error))));
   // tar-stream's pack is a streamx stream: handed to undici as a Node stream.
-  const response = await undiciRequest(url, { method: 'POST', body: Readable.from(tar), headers: { 'content-type': 'application/x-tar' }, dispatcher });
+  const response = await request(url, { method: 'POST', body: Readable.from(tar), headers: { 'content-type': 'application/x-tar' } });
   await readLines(response, onLine);
   await writing;
 }
 
-async function sendFile(url: URL, file: RelayFile, onLine: (line: RelayLine) => void, dispatcher: Agent): Promise<void> {
-  const response = await undiciRequest(url, { method: 'PUT', body: createReadStream(file.path), headers: { 'content-length': String(file.size) }, dispatcher });
-  await readLines(response, onLine);
+/** A large file as a stream of its own; a stop cuts it (the host aborts its multipart upload). */
+async function sendFile(request: Send, url: URL, file: RelayFile, onLine: (line: RelayLine) => void, signal?: AbortSignal): Promise<void> {
+  const body = createReadStream(file.path);
+  const cut = () => body.destroy(new FerryError('Cancelled', 'Cancelled.'));
+  signal?.addEventListener('abort', cut, { once: true });
+  try {
+    const response = await request(url, { method: 'PUT', body, headers: { 'content-length': String(file.size) } });
+    await readLines(response, onLine);
+  } finally {
+    signal?.removeEventListener('abort', cut);
+  }
 }
 
 async function readLines(response: Awaited<ReturnType<typeof undiciRequest>>, onLine: (line: RelayLine) => void): Promise<void> {

@@ -109,6 +109,31 @@ describe('relay', () => {
     }
   }, 60_000);
 
+  it('ferry upload --via stops at Ctrl-C (exit 130, saying how many landed); run again it sends the rest', async () => {
+    const src = path.join(t.dir, 'ctrl-c');
+    await writeFiles(src, 400, 'c');
+    const args = ['upload', src, `s3://${t.bucket}/ctrl-c/`, '--via', host.url];
+    const env = cliEnv(path.join(t.dir, 'cli-home'), { AWS_ACCESS_KEY_ID: 'not-sent', AWS_SECRET_ACCESS_KEY: 'not-sent' });
+    const child = spawn(process.execPath, [`${repoRoot}/bin/ferry.js`, ...args], { cwd: repoRoot, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const deadline = Date.now() + 30_000;
+    let landed = 0;
+    while (landed < 10 && Date.now() < deadline) {
+      landed = 0;
+      for await (const entry of t.store.listAll(t.bucket, 'ctrl-c/')) landed += entry.size > 0 ? 1 : 0;
+    }
+    child.kill('SIGINT');
+    const code = await exited;
+    expect(stderr).toMatch(/Cancelled: \d+ files? reached the bucket through the relay; the same command sends the rest/);
+    expect(code).toBe(130);
+    const again = await ferry(args, env);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toMatch(/resuming: [1-9]\d* of 400 files were done/);
+    expect((await contentsBelow('ctrl-c/ctrl-c/')).size).toBe(400);
+  }, 120_000);
+
   it('refuses plain http:// to a relay beyond this machine', async () => {
     await expect(relayUpload({ url: 'http://192.0.2.1:7413/?token=x', bucket: t.bucket, prefix: 'x/', batch: 'x' }, files.slice(0, 1))).rejects.toThrow(/HTTPS only/);
   });
