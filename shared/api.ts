@@ -160,6 +160,8 @@ export interface DownloadStarted {
   folder: string;
   files: number;
   bytes: number;
+  /** The bucket's endpoint could not be reached: the files come from its replica (Replica…). */
+  served?: Extract<ListingServed, { by: 'replica' }>;
 }
 
 // ---- requests ------------------------------------------------------------------------------

@@ -119,6 +119,7 @@ export class FerryService {
       outageRetryMs: options.outageRetryMs,
       rulesFor: (accountId, bucket) => this.rules.ruleSet(accountId, bucket),
       relayFor: (accountId) => this.accounts.relayUrl(accountId),
+      replicaFor: (accountId, bucket) => this.replicas.get(accountId, bucket),
     });
     // A queue that cannot open fails each call that needs it with its reason; nothing else waits on it.
     this.queue.catch(() => undefined);

@@ -8,7 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { AppEvent, BatchEvent, DownloadStarted, QueueSnapshot, SyncReport } from '../../shared/api.js';
+import type { AppEvent, BatchEvent, BucketReplica, DownloadStarted, QueueSnapshot, SyncReport } from '../../shared/api.js';
+import { asSentence, primaryDown, replicaKey } from '../engine/failover.js';
 import type { ErrorInfo } from '../../shared/errors.js';
 import { FINISHED_STATES, type AppSettings, type ChunkHeader, type QueueBatch, type QueueKind, type QueueRow, type SyncBatch } from '../../shared/queue.js';
 import type { ConflictDecision, ObjectHeaders, TransferConflict, TransferEvent } from '../../shared/transfer.js';
@@ -92,6 +93,8 @@ export interface QueueServiceOptions {
   outageRetryMs?: number;
   /** The address (token included) of the relay the account uploads through; undefined: uploads go direct. */
   relayFor(accountId: string): Promise<string | undefined>;
+  /** The bucket's replica (Replica…), where downloads go when its endpoint cannot be reached. */
+  replicaFor?(accountId: string, bucket: string): Promise<BucketReplica | undefined>;
 }
 
 // Items of a download selection planned at once (a HEAD each, or a listing for a folder).
@@ -337,12 +340,12 @@ export class QueueService {
   }
 
   /** Plans the selection (a HEAD per key, a listing per prefix), then settles targets and adds rows in the background. */
-  async download(accountId: string, bucket: string, keys: string[], prefixes: string[], folder: string): Promise<DownloadStarted> {
-    const engine = await this.options.engineFor(accountId);
+  async download(primaryAccountId: string, primaryBucket: string, keys: string[], prefixes: string[], folder: string): Promise<DownloadStarted> {
     const items = [...keys, ...prefixes.map((p) => (p.endsWith('/') ? p : `${p}/`))];
-    const batch = this.newBatch(randomUUID(), 'download', accountId, bucket, folder, labelFor(items));
     const controller = new AbortController();
-    const plans = await mapInFlight(items, PLANS_IN_FLIGHT, (item) => engine.planDownloads(bucket, item, folder, controller.signal));
+    const from = await this.downloadSource(primaryAccountId, primaryBucket, items, folder, controller.signal);
+    const { engine, accountId, bucket, plans } = from;
+    const batch = this.newBatch(randomUUID(), 'download', accountId, bucket, folder, labelFor(items));
     const plan: DownloadPlan = {
       bucket,
       keyOrPrefix: items.join('\n'),
@@ -371,7 +374,27 @@ export class QueueService {
         compare,
       }));
     }, controller);
-    return { batchId: batch.batchId, folder: plan.folder, files: plan.files.length, bytes: plan.files.reduce((sum, f) => sum + f.size, 0) };
+    return { batchId: batch.batchId, folder: plan.folder, files: plan.files.length, bytes: plan.files.reduce((sum, f) => sum + f.size, 0), ...(from.served ? { served: from.served } : {}) };
+  }
+
+  /**
+   * Where a download's selection is read: the bucket, or, when its endpoint cannot be reached
+   * (refused, timed out, 5xx after retries) and it has a replica, the replica's account, bucket and
+   * keys (prefix + key: the same local names). Its rows then read the replica to the end.
+   */
+  private async downloadSource(accountId: string, bucket: string, items: string[], folder: string, signal: AbortSignal): Promise<{ engine: TransferEngine; accountId: string; bucket: string; plans: DownloadPlan[]; served?: DownloadStarted['served'] }> {
+    const engine = await this.options.engineFor(accountId);
+    try {
+      return { engine, accountId, bucket, plans: await mapInFlight(items, PLANS_IN_FLIGHT, (item) => engine.planDownloads(bucket, item, folder, signal)) };
+    } catch (error) {
+      const replica = primaryDown(error) ? await this.options.replicaFor?.(accountId, bucket).catch(() => undefined) : undefined;
+      if (!replica) throw error;
+      const place = { bucket: replica.replicaBucket, prefix: replica.prefix };
+      const from = await this.options.engineFor(replica.replicaAccountId);
+      const plans = await mapInFlight(items, PLANS_IN_FLIGHT, (item) => from.planDownloads(place.bucket, replicaKey(place, item), folder, signal));
+      const location = `s3://${place.bucket}/${place.prefix}`;
+      return { engine: from, accountId: replica.replicaAccountId, bucket: place.bucket, plans, served: { by: 'replica', location, because: asSentence(asFerryError(error).message) } };
+    }
   }
 
   /**

@@ -176,6 +176,8 @@ export const useQueueStore = create<QueueStore>()((set, get) => {
         reportError(result.error);
         return;
       }
+      const { served } = result.value;
+      if (served) useUiStore.getState().showNotice(`${served.because} Downloading from the replica ${served.location} instead.`);
       // Its rows come as `queue` events; the panel opens to show them.
       useUiStore.getState().setQueueOpen(true);
     },

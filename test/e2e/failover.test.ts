@@ -5,7 +5,9 @@
 // replica down too, the folder shows as last listed, marked stale with its age.
 
 import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import net from 'node:net';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { S3Store } from '../../electron/engine/s3/store.js';
@@ -91,6 +93,22 @@ describeNeeding(browserNeeds)('browsing while the endpoint is down', () => {
     await objectRow('docs/sub/').waitFor();
     await screenshot(page, 'failover-replica');
   }, 60_000);
+
+  it('downloads from the replica when the bucket’s endpoint refuses connections, and says so', async () => {
+    await objectRow('docs/sub/').click();
+    await objectRow('docs/report ü+.pdf').click({ modifiers: ['Control'] });
+    await page.getByRole('button', { name: 'Download' }).click();
+    const notice = page.locator('.toast').filter({ hasText: 'Downloading from the replica' });
+    await notice.waitFor({ timeout: 30_000 });
+    expect(await notice.textContent()).toMatch(new RegExp(`refused the connection.*Downloading from the replica s3://${otherBucket}/mirror/ instead\\.`));
+    const batch = page.locator('[data-testid="queue-group"][data-kind="download"]').last();
+    await expect.poll(() => batch.getAttribute('data-state'), { timeout: 60_000 }).toBe('done');
+    await screenshot(page, 'failover-download');
+    // The same local names as from the bucket itself: the file, and the folder with its file.
+    const downloads = path.join(app.dir, 'downloads');
+    expect(await readFile(path.join(downloads, 'report ü+.pdf'), 'utf8')).toBe(FILES['docs/report ü+.pdf']);
+    expect(await readFile(path.join(downloads, 'sub', 'b.txt'), 'utf8')).toBe(FILES['docs/sub/b.txt']);
+  }, 90_000);
 
   it('shows the folder as last listed, marked stale, when the replica is down too', async () => {
     await app.bed.call('replica.set', { accountId: primaryId, bucket: app.bucket, replica: { replicaAccountId: deadId, replicaBucket: otherBucket, prefix: 'mirror/' } });
