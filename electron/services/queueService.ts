@@ -58,6 +58,8 @@ interface WorkRow extends QueueRow {
   copyFailures?: { item: string; error: ErrorInfo }[];
   /** Upload: whether its target exists could not be asked (the server was down): asked when it runs. */
   settle?: boolean;
+  /** Download: its bucket's endpoint failed mid-way, so it reads the bucket's replica (once: never back and forth). */
+  fromReplica?: boolean;
 }
 
 interface BatchState extends QueueBatch {
@@ -103,7 +105,7 @@ const PLANS_IN_FLIGHT = 16;
 const FINISH_ABORTS_MS = 5_000;
 
 function publicRow(row: WorkRow): QueueRow {
-  const { source: _source, root: _root, headers: _headers, listed: _listed, compare: _compare, streamId: _streamId, modTime: _modTime, syncChange: _syncChange, copyInput: _copyInput, copyFailures: _copyFailures, settle: _settle, ...shown } = row;
+  const { source: _source, root: _root, headers: _headers, listed: _listed, compare: _compare, streamId: _streamId, modTime: _modTime, syncChange: _syncChange, copyInput: _copyInput, copyFailures: _copyFailures, settle: _settle, fromReplica: _fromReplica, ...shown } = row;
   return shown;
 }
 
@@ -617,8 +619,31 @@ export class QueueService {
       if (row.compare && (await this.same(engine, row, row.localPath, cancel))) return;
       const listed = row.listed && { size: row.listed.size, etag: row.listed.etag, lastModified: row.listed.lastModified === undefined ? undefined : new Date(row.listed.lastModified) };
       const job = { id: row.id, bucket: row.bucket, key: row.key, target: row.localPath, root: row.root ?? path.dirname(row.localPath), listed, modTime: row.modTime, batchId: row.batchId };
-      await engine.download(job, cancel, pause);
+      try {
+        await engine.download(job, cancel, pause);
+      } catch (error) {
+        if (!(await this.toReplica(row, error))) throw error;
+        return this.transfer(row, { cancel, pause });
+      }
     }
+  }
+
+  /**
+   * A download whose bucket's endpoint failed mid-way (refused, timed out, 5xx after the engine's
+   * wait) and whose bucket has a replica: the row reads the replica from now on, saying so. Its
+   * journal's ranges are kept if the replica's object is the same (its ETag), else it starts over.
+   */
+  private async toReplica(row: WorkRow, error: unknown): Promise<boolean> {
+    if (row.fromReplica || !primaryDown(error)) return false;
+    const replica = await this.options.replicaFor?.(row.accountId, row.bucket).catch(() => undefined);
+    if (!replica) return false;
+    const place = { bucket: replica.replicaBucket, prefix: replica.prefix };
+    const key = replicaKey(place, row.key);
+    const note = `s3://${row.bucket}/ cannot be reached (${asSentence(asFerryError(error).message)}); reading the replica s3://${place.bucket}/${key} instead.`;
+    Object.assign(row, { accountId: replica.replicaAccountId, bucket: place.bucket, key, fromReplica: true, listed: undefined, compare: undefined });
+    // The row is the queue's own: changed in place, then saved and shown with the note.
+    this.queue.update(row.id, { note }, true);
+    return true;
   }
 
   /** A copy's row: the engine's copy, its counts and bytes (those passed over count as done) into the row. */
