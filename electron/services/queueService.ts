@@ -630,8 +630,8 @@ export class QueueService {
 
   /**
    * A download whose bucket's endpoint failed mid-way (refused, timed out, 5xx after the engine's
-   * wait) and whose bucket has a replica: the row reads the replica from now on, saying so. Its
-   * journal's ranges are kept if the replica's object is the same (its ETag), else it starts over.
+   * wait) and whose bucket has a replica: the row reads the replica from now on, saying so. The
+   * file starts over: the journal keeps ranges per server and key, and the replica is another.
    */
   private async toReplica(row: WorkRow, error: unknown): Promise<boolean> {
     if (row.fromReplica || !primaryDown(error)) return false;
