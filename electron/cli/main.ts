@@ -330,7 +330,14 @@ export function buildProgram(): Command {
         const output = holdableStderr();
         line = new ProgressLine(output.out, 'download', totalBytes, plan.files.length, flags.quiet);
         if (line) engine.on((e) => line?.onEvent(e));
-        const result = await engine.runDownloads(plan, signal, conflictOptions(flags.ifExists, line, output));
+        let result = await engine.runDownloads(plan, signal, conflictOptions(flags.ifExists, line, output));
+        if (replica && engine === primary) {
+          const rest = await downloadRestFromReplica(plan, result, replica, flags, signal, line);
+          if (rest) {
+            engine = rest.engine;
+            result = rest.result;
+          }
+        }
         line?.stop();
         report(result, 'Downloaded');
       } finally {
@@ -738,6 +745,49 @@ async function relayCommand(via: string, paths: string[], target: { bucket: stri
   if (result.alreadyDone > 0) process.stderr.write(`ferry: resuming: ${result.alreadyDone} of ${result.files} files were done before the interruption and were not sent again.\n`);
   process.stdout.write(`Uploaded ${result.sent} file${result.sent === 1 ? '' : 's'}, ${bytes} bytes (${formatBytes(bytes)}) through the relay ${new URL(via).host} in ${seconds.toFixed(2)} s, ${formatRate(bytes, seconds)}\n`);
   if (result.failed.length > 0) throw new Error(`${result.failed.length} file${result.failed.length === 1 ? '' : 's'} failed (listed above); run the same command again to send them (the others are done and are passed over).`);
+}
+
+/**
+ * `ferry download --replica`: files that failed because the primary stopped answering mid-way
+ * (refused, timed out, 5xx after retries) are downloaded from the replica, to the same local names;
+ * what the primary delivered stays. Undefined when nothing failed that way.
+ */
+async function downloadRestFromReplica(
+  plan: DownloadPlan,
+  result: BatchResult,
+  replica: NonNullable<ReturnType<typeof replicaOf>>,
+  flags: CommonFlags & ReplicaFlags,
+  signal: AbortSignal,
+  line: ProgressLine | undefined,
+): Promise<{ engine: TransferEngine; result: BatchResult } | undefined> {
+  const down = result.failures.filter((f) => primaryDown(new FerryError(f.error.code, f.error.message)));
+  const failed = new Set(down.map((f) => f.item));
+  const left = plan.files.filter((job) => failed.has(`s3://${job.bucket}/${job.key}`));
+  if (left.length === 0) return undefined;
+  const place = replica.place;
+  line?.clear();
+  process.stderr.write(`ferry: s3://${plan.bucket}/ stopped answering mid-way: ${reason(new FerryError(down[0]?.error.code ?? 'Unknown', down[0]?.error.message ?? ''))}; downloading the ${left.length} file${left.length === 1 ? '' : 's'} left from the replica s3://${place.bucket}/${place.prefix} instead.\n`);
+  const engine = await engineFor({ ...flags, ...replica.account });
+  if (line) engine.on((e) => line.onEvent(e));
+  // These targets were settled by the first pass (its --if-exists): they are written, whatever is there.
+  const rest = await engine.runDownloads(
+    { ...plan, bucket: place.bucket, keyOrPrefix: replicaKey(place, plan.keyOrPrefix), files: left.map((job) => ({ ...job, bucket: place.bucket, key: replicaKey(place, job.key), listed: undefined })), folders: [], refused: [] },
+    signal,
+    { ifExists: 'overwrite' },
+  );
+  return {
+    engine,
+    result: {
+      ...result,
+      done: result.done + rest.done,
+      bytes: result.bytes + rest.bytes,
+      resumedBytes: result.resumedBytes + rest.resumedBytes,
+      seconds: result.seconds + rest.seconds,
+      failures: [...result.failures.filter((f) => !failed.has(f.item)), ...rest.failures],
+      skipped: [...result.skipped, ...rest.skipped],
+      renamed: [...result.renamed, ...rest.renamed],
+    },
+  };
 }
 
 /** One page of `ferry ls` as text: folders, then objects with their time and size. */

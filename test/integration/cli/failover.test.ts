@@ -5,12 +5,13 @@
 // (the replica's, kept under the primary's names), marked stale with its age; a folder never
 // listed says what failed.
 
-import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { S3Store } from '../../../electron/engine/s3/store.js';
-import { cliEnv, ferry } from '../../support/cli.js';
+import { cliEnv, ferry, repoRoot } from '../../support/cli.js';
 import { closeOtherBucket, closeTestBed, openOtherBucket, openTestBed, testAccount } from '../../support/s3.js';
 import { startTcpRelay, type TcpRelay } from '../../support/tcpRelay.js';
 import { freePort } from '../../support/ports.js';
@@ -106,4 +107,37 @@ describe('reads when the endpoint is down', () => {
     expect(never.stdout).toBe('');
     expect(never.stderr).toMatch(new RegExp(`^ferry: EndpointUnreachable: the replica s3://${otherBucket}/mirror/elsewhere/ cannot be reached either: .*; no listing of s3://${bucket}/elsewhere/ was kept from before\\.$`, 'm'));
   }, 90_000);
+});
+
+describe('a download whose primary goes away mid-way', () => {
+  it('downloads the files left from the replica, saying so; what the primary delivered stays', async () => {
+    const data = randomBytes(24 * 1024 * 1024);
+    const md5 = createHash('md5').update(data);
+    await store.putObject({ bucket, key: 'big/obj.bin', body: data, md5: createHash('md5').update(data).digest('base64') });
+    await otherStore.putObject({ bucket: otherBucket, key: 'mirror/big/obj.bin', body: data, md5: createHash('md5').update(data).digest('base64') });
+    const midway = await startTcpRelay('127.0.0.1', 0, new URL(endpoint));
+    const into = path.join(dir, 'midway');
+    await mkdir(into, { recursive: true });
+    // 8 MiB/s: three seconds of download to lose the primary in.
+    const args = ['download', `s3://${bucket}/big/obj.bin`, into, '--endpoint', `http://127.0.0.1:${midway.port}`, '--bwlimit', '8MiB', ...replicaFlags(endpoint)];
+    const child = spawn(process.execPath, [`${repoRoot}/bin/ferry.js`, ...args, ...(testAccount().endpoint.forcePathStyle ? ['--path-style'] : [])], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    let stdout = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const deadline = Date.now() + 30_000;
+    const written = async () => (await readdir(into, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).length;
+    const bytesOnDisk = async () => {
+      let total = 0;
+      for (const entry of await readdir(into, { recursive: true, withFileTypes: true })) if (entry.isFile()) total += (await stat(path.join(entry.parentPath, entry.name))).size;
+      return total;
+    };
+    while ((await written()) === 0 || ((await bytesOnDisk()) < 2 * 1024 * 1024 && Date.now() < deadline)) await new Promise((r) => setTimeout(r, 50));
+    await midway.close();
+    expect(await exited, stderr).toBe(0);
+    expect(stderr).toMatch(/stopped answering mid-way: .*; downloading the 1 file left from the replica s3:\/\/\S+\/mirror\/ instead\./);
+    expect(stdout).toMatch(/^Downloaded 1 file, /m);
+    expect(createHash('md5').update(await readFile(path.join(into, 'obj.bin'))).digest('hex')).toBe(md5.digest('hex'));
+  }, 120_000);
 });
